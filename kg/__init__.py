@@ -1,0 +1,12 @@
+"""Newsgraph: news articles in, a knowledge graph of actors, roles, organizations and events out.
+
+Data flows one way: :mod:`kg.articles` (files -> Article) -> :mod:`kg.extract` (Article -> plain
+dataclasses) -> :mod:`kg.mapping` (dataclasses -> RDF quads) -> :mod:`kg.store` (Oxigraph) ->
+the server and the CLI.
+"""
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("newsgraph")
+except PackageNotFoundError:  # running from a source tree that was not installed
+    __version__ = "0.0.0+unknown"

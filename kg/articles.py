@@ -1,0 +1,199 @@
+"""Read article files into :class:`Article` objects: the first stage of the pipeline.
+
+Two input formats are understood:
+
+* the seed format (``*.txt``): line 1 is `` date YYYY-MM-DD headline``, the body follows;
+* JSON Lines (``*.jsonl``): one ``{"id", "date", "headline", "text"}`` object per line.
+
+Reading never stops at a bad file: :func:`read_paths` yields an :class:`~kg.errors.ArticleError`
+naming the file (and line) in place of each article it could not read, and goes on.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from kg.errors import ArticleError
+
+#: Files larger than this are refused with a clear message rather than tying up a worker.
+MAX_ARTICLE_BYTES = int(os.environ.get("KG_MAX_ARTICLE_BYTES") or 2_000_000)
+
+SUFFIXES = (".txt", ".jsonl")
+_DATE_LINE = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})(?:\s+(.*))?$")
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~-]{0,199}$")
+
+
+@dataclass(frozen=True)
+class Article:
+    """One news article as read from its file, before any analysis."""
+
+    id: str
+    date: dt.date
+    headline: str
+    body: str
+    source: str = ""
+
+    @property
+    def text(self) -> str:
+        """The string that extraction reads and every character offset refers to.
+
+        It is the headline, a blank line, then the body, so names in the headline are found too.
+        """
+        if not self.headline:
+            return self.body
+        return f"{self.headline}\n\n{self.body}" if self.body else self.headline
+
+    @property
+    def body_offset(self) -> int:
+        """Where the body starts inside :attr:`text`."""
+        return len(self.headline) + 2 if self.headline and self.body else (len(self.headline) if self.headline else 0)
+
+    @property
+    def checksum(self) -> str:
+        """A digest of everything extraction reads, so unchanged articles can be recognised."""
+        h = hashlib.sha256()
+        for part in (self.id, self.date.isoformat(), self.headline, self.body):
+            h.update(part.encode("utf-8"))
+            h.update(b"\0")
+        return h.hexdigest()
+
+
+def _check_id(ident: str, path: str, line: int | None) -> str:
+    if not _ID.match(ident):
+        raise ArticleError(
+            path, line,
+            f"article id {ident!r} must be 1-200 characters of letters, digits, '.', '_', '~', '-'",
+        )
+    return ident
+
+
+def _parse_date(raw: str, path: str, line: int | None) -> dt.date:
+    try:
+        return dt.date.fromisoformat(raw)
+    except (TypeError, ValueError):
+        raise ArticleError(path, line, f"date {raw!r} is not a valid YYYY-MM-DD date") from None
+
+
+def _decode(data: bytes, path: str) -> str:
+    if b"\0" in data[:8192]:
+        raise ArticleError(path, None, "binary file (contains NUL bytes), not a text article")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        raise ArticleError(path, line, f"invalid UTF-8 at byte {e.start}") from None
+
+
+def parse_seed_text(text: str, ident: str, path: str = "<text>") -> Article:
+    """Parse the seed format: `` date YYYY-MM-DD headline``, a blank line, then the body."""
+    if not text.strip():
+        raise ArticleError(path, None, "empty file")
+    first, _, rest = text.partition("\n")
+    m = _DATE_LINE.match(first)
+    if not m:
+        raise ArticleError(
+            path, 1, "line 1 must be ' date YYYY-MM-DD headline' (seed format); "
+            f"found {first[:60]!r}",
+        )
+    date = _parse_date(m.group(1), path, 1)
+    headline = (m.group(2) or "").strip()
+    body = rest.strip("\n").rstrip()
+    if not body.strip() and not headline:
+        raise ArticleError(path, None, "the article has neither headline nor body")
+    return Article(id=_check_id(ident, path, None), date=date, headline=headline, body=body, source=path)
+
+
+def read_seed_file(path: Path) -> Article:
+    """Read one seed-format ``.txt`` file; its identifier is the file's stem."""
+    size = path.stat().st_size
+    if size > MAX_ARTICLE_BYTES:
+        raise ArticleError(str(path), None, f"file is {size:,} bytes; the limit is {MAX_ARTICLE_BYTES:,} (KG_MAX_ARTICLE_BYTES)")
+    text = _decode(path.read_bytes(), str(path))
+    return parse_seed_text(text, path.stem, str(path))
+
+
+def parse_json_record(record: object, path: str, line: int) -> Article:
+    """Turn one JSON Lines record into an Article, naming the missing or wrong field if any."""
+    if not isinstance(record, dict):
+        raise ArticleError(path, line, "each line must be a JSON object")
+    missing = [k for k in ("id", "date", "headline", "text") if k not in record]
+    if missing:
+        raise ArticleError(path, line, f"missing field(s): {', '.join(missing)}")
+    for key in ("id", "date", "headline", "text"):
+        if not isinstance(record[key], str):
+            raise ArticleError(path, line, f"field {key!r} must be a string")
+    body = record["text"].strip("\n").rstrip()
+    if len(body.encode("utf-8")) > MAX_ARTICLE_BYTES:
+        raise ArticleError(path, line, f"text is larger than {MAX_ARTICLE_BYTES:,} bytes (KG_MAX_ARTICLE_BYTES)")
+    if not body.strip() and not record["headline"].strip():
+        raise ArticleError(path, line, "the article has neither headline nor text")
+    return Article(
+        id=_check_id(record["id"], path, line),
+        date=_parse_date(record["date"], path, line),
+        headline=record["headline"].strip(),
+        body=body,
+        source=f"{path}:{line}",
+    )
+
+
+def read_jsonl_file(path: Path) -> Iterator[Article | ArticleError]:
+    """Read a JSON Lines file; a bad line becomes an error for that line only."""
+    try:
+        with open(path, "rb") as fh:
+            for lineno, raw in enumerate(fh, start=1):
+                if not raw.strip():
+                    continue
+                try:
+                    line = _decode(raw, str(path))
+                    yield parse_json_record(json.loads(line), str(path), lineno)
+                except json.JSONDecodeError as e:
+                    yield ArticleError(str(path), lineno, f"invalid JSON: {e.msg} at column {e.colno}")
+                except ArticleError as e:
+                    if e.line is None:
+                        e = ArticleError(str(path), lineno, e.reason)
+                    yield e
+    except OSError as e:
+        yield ArticleError(str(path), None, f"cannot read: {e.strerror or e}")
+
+
+def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path | ArticleError]:
+    """Files named directly, and the ``*.txt``/``*.jsonl`` files inside named folders (sorted).
+
+    Other files inside folders (gold ``.json`` files, READMEs) are passed over; a file named
+    directly with another suffix is an error.
+    """
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            for child in sorted(p.rglob("*")):
+                if child.is_file() and child.suffix.lower() in SUFFIXES and not child.name.startswith("."):
+                    yield child
+        elif p.is_file():
+            if p.suffix.lower() in SUFFIXES:
+                yield p
+            else:
+                yield ArticleError(str(p), None, f"unsupported file type {p.suffix or '(none)'!r}; expected .txt (seed format) or .jsonl")
+        else:
+            yield ArticleError(str(p), None, "no such file or directory")
+
+
+def read_paths(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Article | ArticleError]:
+    """Every article under ``paths``, with an :class:`ArticleError` in place of each bad one."""
+    for item in expand_paths(paths):
+        if isinstance(item, ArticleError):
+            yield item
+        elif item.suffix.lower() == ".jsonl":
+            yield from read_jsonl_file(item)
+        else:
+            try:
+                yield read_seed_file(item)
+            except ArticleError as e:
+                yield e
+            except OSError as e:
+                yield ArticleError(str(item), None, f"cannot read: {e.strerror or e}")

@@ -1,0 +1,201 @@
+"""The ``kg`` command line: ingest articles, query the graph, run reports, serve it over HTTP.
+
+Each command parses its options, calls one library function and prints the result; the library's
+named errors become one-line messages and exit status 1.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from kg.config import PROJECT_ROOT, Settings
+from kg.errors import NewsgraphError
+
+SETTINGS = Settings.from_env()
+CLI_FORMATS = ("table", "json", "xml", "csv", "tsv", "turtle", "ntriples", "jsonld", "rdfxml")
+
+store_option = click.option(
+    "--store", "store_path", envvar="KG_STORE", default=SETTINGS.store, show_default=True,
+    type=click.Path(file_okay=False), help="Store directory (RocksDB). Env: KG_STORE.")
+base_option = click.option(
+    "--base-iri", envvar="KG_BASE_IRI", default=SETTINGS.base_iri, show_default=True,
+    help="Base of every minted IRI. Env: KG_BASE_IRI.")
+
+
+class _Group(click.Group):
+    """Turns Newsgraph's named errors into one clean line and exit status 1."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except NewsgraphError as e:
+            raise click.ClickException(str(e)) from None
+
+
+@click.group(cls=_Group)
+@click.version_option(package_name="newsgraph")
+def main() -> None:
+    """Newsgraph: news articles in, a knowledge graph out, served as SPARQL and Linked Data."""
+
+
+@main.command()
+@store_option
+@base_option
+@click.option("--force", is_flag=True, help="Re-extract articles even when unchanged.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+def ingest(store_path: str, base_iri: str, force: bool, quiet: bool, paths: tuple[str, ...]) -> None:
+    """Ingest article files (seed-format .txt, .jsonl) or folders of them.
+
+    Bad files are reported one per line and skipped; the exit status is 1 if any failed.
+    """
+    from kg.ingest import ingest_paths
+    from kg.iris import Minter
+    from kg.store import GraphStore
+
+    store = GraphStore.open(store_path)
+    report = ingest_paths(paths, store, Minter(base_iri), force=force, progress=not quiet)
+    for err in report.failed:
+        click.echo(f"error: {err}", err=True)
+    click.echo(f"{report.summary()} -> {store_path}", err=True)
+    if not report.ok:
+        sys.exit(1)
+
+
+@main.command()
+@store_option
+@click.option("--format", "-f", "fmt", type=click.Choice(CLI_FORMATS), default="table", show_default=True,
+              help="Output format (table, json, xml, csv, tsv for SELECT/ASK; turtle, ntriples, jsonld, "
+                   "rdfxml for CONSTRUCT/DESCRIBE).")
+@click.option("--file", "query_file", type=click.File("r"), help="Read the query from a file ('-' for stdin).")
+@click.argument("query", required=False)
+def query(store_path: str, fmt: str, query_file, query: str | None) -> None:
+    """Run a SPARQL query over the union of all graphs.
+
+    The contract's prefixes (ng:, foaf:, org:, sem:, prov:, dcterms:, skos:, schema:, rdfs:...)
+    may be used without PREFIX lines.
+    """
+    from kg import formats
+    from kg.store import GraphStore
+    from kg.tables import render_table
+
+    if query_file is not None:
+        query = query_file.read()
+    if not query:
+        raise click.UsageError("give a QUERY argument or --file")
+    store = GraphStore.open_read_only(store_path)
+    result = store.query(query)
+    kind = formats.kind_of(result)
+    out = sys.stdout.buffer
+    if fmt == "table":
+        if kind == formats.GRAPH:
+            fmt = "turtle"
+        else:
+            click.echo(render_table(result))
+            return
+    f = formats.check(formats.get(fmt), kind)
+    f.render(result, out)
+    out.flush()
+
+
+@main.command()
+@store_option
+@click.option("--format", "-f", "fmt", type=click.Choice(["nquads", "trig"]), default="nquads", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="File to write (default: stdout).")
+def export(store_path: str, fmt: str, output: str | None) -> None:
+    """Write the whole store (every named graph) as N-Quads or TriG."""
+    from pyoxigraph import RdfFormat
+
+    from kg.store import GraphStore
+
+    store = GraphStore.open_read_only(store_path)
+    rdf_format = RdfFormat.N_QUADS if fmt == "nquads" else RdfFormat.TRIG
+    if output:
+        store.store.dump(output, format=rdf_format)
+    else:
+        store.store.dump(sys.stdout.buffer, format=rdf_format)
+
+
+@main.command()
+@store_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", "-p", default=5000, show_default=True, type=int, help="Port (0 picks a free one).")
+@click.option("--threads", default=8, show_default=True, type=int, help="Worker threads.")
+def serve(store_path: str, host: str, port: int, threads: int) -> None:
+    """Serve the store: SPARQL endpoint, Linked Data, canned queries and a browser UI."""
+    from kg.store import GraphStore
+    from server import serve_app
+
+    store = GraphStore.open(store_path)
+    store.load_ontology()
+    serve_app(store, host=host, port=port, threads=threads)
+
+
+@main.command()
+@store_option
+@base_option
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", "-p", default=5000, show_default=True, type=int)
+@click.option("--no-serve", is_flag=True, help="Only ingest the seeds.")
+def demo(store_path: str, base_iri: str, host: str, port: int, no_serve: bool) -> None:
+    """Ingest the seed articles into the store and serve them at http://HOST:PORT/."""
+    from kg.ingest import ingest_paths
+    from kg.iris import Minter
+    from kg.store import GraphStore
+    from server import serve_app
+
+    store = GraphStore.open(store_path)
+    report = ingest_paths([PROJECT_ROOT / "seeds"], store, Minter(base_iri))
+    for err in report.failed:
+        click.echo(f"error: {err}", err=True)
+    click.echo(f"{report.summary()} -> {store_path}", err=True)
+    if not no_serve:
+        serve_app(store, host=host, port=port)
+
+
+@main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@store_option
+@click.option("--format", "-f", "fmt", type=click.Choice(CLI_FORMATS), default="table", show_default=True)
+@click.option("--queries-dir", type=click.Path(file_okay=False, path_type=Path), default=SETTINGS.queries_dir,
+              show_default=True, help="Folder of canned .rq queries. Env: KG_QUERIES_DIR.")
+@click.option("--param", "-P", "params", multiple=True, metavar="NAME=VALUE", help="A parameter value (repeatable).")
+@click.argument("name", required=False)
+@click.argument("extra", nargs=-1, type=click.UNPROCESSED)
+def report(store_path: str, fmt: str, queries_dir: Path, params: tuple[str, ...], name: str | None,
+           extra: tuple[str, ...]) -> None:
+    """Run a canned report by NAME; without NAME, list them.
+
+    Parameters: `kg report people_of_organization --org http://...` or `-P org=http://...`.
+    """
+    from kg import formats, queries
+    from kg.store import GraphStore
+    from kg.tables import render_table
+
+    catalogue = queries.load_dir(queries_dir)
+    if not name:
+        for q in catalogue.values():
+            ps = " ".join(f"--{p.name} {p.type.upper()}" + ("" if p.required else "?") for p in q.params)
+            click.echo(f"{q.name:32s} {q.title}  {ps}")
+        return
+    cq = queries.get(catalogue, name)
+    values = dict(p.split("=", 1) for p in params if "=" in p)
+    it = iter(extra)
+    for tok in it:
+        if not tok.startswith("--"):
+            raise click.UsageError(f"unexpected argument {tok!r}; parameters look like --name value")
+        key, eq, val = tok[2:].partition("=")
+        values[key] = val if eq else next(it, "")
+    result = GraphStore.open_read_only(store_path).query(cq.sparql, substitutions=cq.bindings(values))
+    kind = formats.kind_of(result)
+    if fmt == "table" and kind != formats.GRAPH:
+        click.echo(render_table(result))
+        return
+    f = formats.check(formats.get("turtle" if fmt == "table" else fmt), kind)
+    f.render(result, sys.stdout.buffer)
+    sys.stdout.buffer.flush()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

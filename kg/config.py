@@ -1,0 +1,49 @@
+"""Settings read from the environment, in one place so the CLI, the server and tests agree."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+#: The project's source tree (ontology/, queries/, seeds/ live here; the package is installed editable).
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+DEFAULT_BASE_IRI = "http://localhost:5000/"
+DEFAULT_STORE = "data/store"
+
+
+def _env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    return float(raw) if raw not in (None, "") else default
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    return int(raw) if raw not in (None, "") else default
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable, with the defaults of the README's Configuration table."""
+
+    base_iri: str = DEFAULT_BASE_IRI
+    store: str = DEFAULT_STORE
+    write_token: str | None = None
+    query_timeout: float = 30.0
+    max_rows: int = 10_000
+    queries_dir: Path = field(default_factory=lambda: PROJECT_ROOT / "queries")
+
+    @classmethod
+    def from_env(cls) -> "Settings":
+        """Read ``KG_*`` variables; unset ones keep their defaults."""
+        base = os.environ.get("KG_BASE_IRI") or DEFAULT_BASE_IRI
+        if not base.endswith("/"):
+            base += "/"
+        return cls(
+            base_iri=base,
+            store=os.environ.get("KG_STORE") or DEFAULT_STORE,
+            write_token=os.environ.get("KG_WRITE_TOKEN") or None,
+            query_timeout=_env_float("KG_QUERY_TIMEOUT", 30.0),
+            max_rows=_env_int("KG_MAX_ROWS", 10_000),
+            queries_dir=Path(os.environ.get("KG_QUERIES_DIR") or PROJECT_ROOT / "queries"),
+        )

@@ -1,0 +1,337 @@
+"""Find events: meetings, phone calls, visits, appointments, signings and quoted statements.
+
+Each kind has a trigger (a verb or noun lemma from ``TRIGGERS``) and a rule that reads the
+dependency parse around it for the actors and their parts: the subject of "met"/"received"/
+"held talks" hosts, the object or the "with" phrase is the guest. Events announced for the future
+("will meet", "the upcoming visit") are kept with ``status="planned"``.
+
+Findings refer to mention spans; :mod:`kg.extract.build` resolves them to entities, merges
+repeats ("X and Y met" in the headline and the body) and fills in dates and places.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from kg.extract.mentions import MENTIONS_KEY
+from kg.extract.text import MONTHS
+
+MEETING_VERBS = frozenset({"meet", "receive", "host", "welcome"})
+MEETING_NOUNS = frozenset({"meeting", "talk", "talks", "negotiation", "negotiations", "audience", "meetings"})
+LIGHT_VERBS = frozenset({"hold", "have", "conduct"})
+PHONE_WORDS = frozenset({"phone", "telephone", "video", "videoconference", "telephonic"})
+CALL_NOUNS = frozenset({"call", "conversation", "talk", "talks", "conference", "conversations"})
+VISIT_WORDS = frozenset({"visit"})
+ARRIVE_VERBS = frozenset({"arrive"})
+SIGN_VERBS = frozenset({"sign", "ink"})
+SPEECH_VERBS = frozenset({"say", "note", "stress", "tell", "add", "emphasize", "emphasise", "state",
+                          "underline", "declare", "point", "remark", "highlight", "announce"})
+FUTURE_MARKERS = frozenset({"will", "shall", "'ll", "upcoming", "forthcoming", "future", "next", "planned",
+                            "scheduled", "expected"})
+FUTURE_GOVERNORS = frozenset({"plan", "expect", "schedule", "intend", "agree", "invite", "hope", "aim",
+                              "prepare", "propose", "want"})
+_PRONOUNS = frozenset({"he", "she", "him", "her", "his"})
+_GROUP_SUBJECTS = frozenset({"side", "sides", "party", "parties", "two", "leader", "leaders", "interlocutor",
+                             "interlocutors", "both"})
+_QUOTE = re.compile(r"«([^»]{12,}?)»|“([^”]{12,}?)”|\"([^\"\n]{12,}?)\"")
+
+
+@dataclass
+class EventFinding:
+    kind: str
+    sentence: Span
+    trigger: Token
+    actors: list[tuple[Span, str]] = field(default_factory=list)   # (PERSON/ORG mention, part)
+    place: Span | None = None
+    date: dt.date | None = None
+    planned: bool = False
+    document: str | None = None
+    quote: str | None = None
+    place_is_home: bool = False          # "to our country": the dateline's country
+    separate_guests: bool = False        # "meetings with A and B": one meeting per guest
+
+
+class _Mentions:
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.list = list(doc.spans.get(MENTIONS_KEY, []))
+        self.by_token: dict[int, Span] = {}
+        for m in self.list:
+            for i in range(m.start, m.end):
+                self.by_token[i] = m
+
+    def in_subtree(self, tok: Token, labels=("PERSON",)) -> list[Span]:
+        """Mentions whose head lies in ``tok``'s subtree, without following into clauses."""
+        out: list[Span] = []
+        seen = set()
+        stack = [tok]
+        while stack:
+            t = stack.pop()
+            m = self.by_token.get(t.i)
+            if m is not None and m.label_ in labels and (m.start, m.end) not in seen:
+                seen.add((m.start, m.end))
+                out.append(m)
+            for c in t.children:
+                if c.dep_ in ("relcl", "acl", "advcl", "ccomp", "xcomp", "punct") and c.pos_ in ("VERB", "AUX"):
+                    continue
+                stack.append(c)
+        return sorted(out, key=lambda s: s.start)
+
+    def pronoun_antecedent(self, tok: Token) -> Span | None:
+        """The nearest PERSON mention before a personal pronoun."""
+        best = None
+        for m in self.list:
+            if m.end <= tok.i and m.label_ == "PERSON":
+                best = m
+            elif m.start > tok.i:
+                break
+        return best
+
+    def subject(self, verb: Token, labels=("PERSON",)) -> list[Span]:
+        """PERSON mentions of the verb's subject; "who" resolves to the antecedent it qualifies."""
+        for c in verb.children:
+            if c.dep_ in ("nsubj", "nsubjpass"):
+                if c.lower_ in ("who", "that") and verb.dep_ == "relcl":
+                    return self.in_subtree_nonrec(verb.head, labels)
+                if c.lower_ in _PRONOUNS:
+                    ante = self.pronoun_antecedent(c)
+                    return [ante] if ante is not None else []
+                found = self.in_subtree(c, labels)
+                if found:
+                    return found
+                if c.lemma_.lower() in _GROUP_SUBJECTS:
+                    return []
+        if verb.dep_ in ("conj", "xcomp") and verb.head.pos_ in ("VERB", "AUX") and verb.head is not verb:
+            return self.subject(verb.head, labels)
+        return []
+
+    def in_subtree_nonrec(self, tok: Token, labels) -> list[Span]:
+        m = self.by_token.get(tok.i)
+        if m is not None and m.label_ in labels:
+            return [m]
+        return self.in_subtree(tok, labels)[:1]
+
+    def with_objects(self, tok: Token, preps=("with",)) -> list[Span]:
+        out: list[Span] = []
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ in preps:
+                for p in c.children:
+                    if p.dep_ == "pobj":
+                        out.extend(self.in_subtree(p))
+        return out
+
+    def place_of(self, tok: Token, preps=("in", "to")) -> Span | None:
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ in preps:
+                for p in c.children:
+                    for m in self.in_subtree(p, labels=("PLACE",)):
+                        return m
+        return None
+
+
+def _is_planned(tok: Token) -> bool:
+    for t in (tok, *list(tok.ancestors)[:3]):
+        for c in t.children:
+            if c.dep_ == "aux" and c.lower_ in ("will", "shall", "'ll", "to"):
+                return True
+            if c.dep_ in ("amod", "compound") and c.lower_ in FUTURE_MARKERS:
+                return True
+        if t is not tok and t.lemma_.lower() in FUTURE_GOVERNORS and tok.dep_ in ("xcomp", "dobj", "ccomp"):
+            return True
+        if t.sent != tok.sent:
+            break
+    return False
+
+
+_DATE_RE = re.compile(
+    r"\b(?:(?P<d1>\d{1,2})(?:st|nd|rd|th)?(?:\s*[-–]\s*\d{1,2})?\s+(?P<m1>%s)|(?P<m2>%s)\s+(?P<d2>\d{1,2})(?:st|nd|rd|th)?(?:\s*[-–]\s*\d{1,2})?)(?:,?\s+(?P<y>\d{4}))?\b"
+    % ("|".join(m.capitalize() for m in MONTHS), "|".join(m.capitalize() for m in MONTHS)))
+
+
+def explicit_date(sentence: Span, article_date: dt.date | None) -> dt.date | None:
+    """A day-and-month date written in the sentence ("on June 23-24", "5 March 2021")."""
+    m = _DATE_RE.search(sentence.text)
+    if not m:
+        return None
+    month = MONTHS.index((m.group("m1") or m.group("m2")).lower()) + 1
+    day = int(m.group("d1") or m.group("d2"))
+    if m.group("y"):
+        year = int(m.group("y"))
+    elif article_date is not None:
+        year = article_date.year
+        # a month later than the article's, with no year, was last year's
+        if (month, day) > (article_date.month, article_date.day) and month - article_date.month > 1:
+            year -= 1
+    else:
+        return None
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def relative_date(sentence: Span, article_date: dt.date | None) -> dt.date | None:
+    if article_date is None:
+        return None
+    words = {t.lower_ for t in sentence}
+    if "yesterday" in words:
+        return article_date - dt.timedelta(days=1)
+    return article_date
+
+
+def find_events(doc: Doc) -> list[EventFinding]:
+    ms = _Mentions(doc)
+    out: list[EventFinding] = []
+    for tok in doc:
+        lemma = tok.lemma_.lower()
+        low = tok.lower_
+        sent = tok.sent
+        if tok.pos_ == "VERB" and lemma in MEETING_VERBS:
+            subj = ms.subject(tok)
+            objs = [m for c in tok.children if c.dep_ == "dobj" for m in ms.in_subtree(c)]
+            objs += ms.with_objects(tok)
+            if lemma in ("host", "welcome") and not objs:
+                continue
+            ev = EventFinding("Meeting", sent, tok, planned=_is_planned(tok), place=ms.place_of(tok, ("in", "at")))
+            if subj and objs:
+                ev.actors = [(m, "host") for m in subj] + [(m, "guest") for m in objs]
+            else:
+                ev.actors = [(m, "participant") for m in subj + objs]
+            out.append(ev)
+        elif tok.pos_ == "NOUN" and (low in MEETING_NOUNS or lemma in MEETING_NOUNS) and not any(
+                c.lower_ in PHONE_WORDS for c in tok.children):
+            head = tok.head
+            guests = ms.with_objects(tok)
+            hosts: list[Span] = []
+            if tok.dep_ == "dobj" and head.lemma_.lower() in LIGHT_VERBS:
+                hosts = ms.subject(head)
+                guests = guests or ms.with_objects(head)
+                planned = _is_planned(head)
+                place = ms.place_of(tok, ("in", "at")) or ms.place_of(head, ("in", "at"))
+            else:
+                if not guests:
+                    continue
+                planned = _is_planned(tok)
+                place = ms.place_of(tok, ("in", "at"))
+            ev = EventFinding("Meeting", sent, tok, planned=planned, place=place,
+                              separate_guests=tok.lower_.endswith("s") and tok.lower_ != "talks" and not hosts)
+            ev.actors = [(m, "host") for m in hosts] + [(m, "guest") for m in guests]
+            out.append(ev)
+        elif tok.pos_ == "NOUN" and (lemma in CALL_NOUNS) and any(
+                c.lower_ in PHONE_WORDS or c.lemma_.lower() in PHONE_WORDS for c in tok.children):
+            head = tok.head
+            hosts = ms.subject(head) if head.pos_ in ("VERB", "AUX") else []
+            guests = ms.with_objects(tok) or ms.with_objects(head)
+            ev = EventFinding("PhoneCall", sent, tok, planned=_is_planned(head))
+            ev.actors = [(m, "host") for m in hosts] + [(m, "guest") for m in guests]
+            out.append(ev)
+        elif lemma in VISIT_WORDS or (tok.pos_ == "VERB" and lemma in ARRIVE_VERBS):
+            out.extend(_visit(ms, tok))
+        elif tok.pos_ == "VERB" and lemma in SIGN_VERBS and tok.dep_ not in ("amod", "acl"):
+            signers = ms.subject(tok)
+            if not signers:
+                signers = [m for c in tok.children if c.dep_ == "agent" for p in c.children for m in ms.in_subtree(p)]
+            docs = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
+            document = None
+            if docs:
+                d = docs[0]
+                words = [t for t in d.subtree if not (t.dep_ == "cc" or (t.dep_ == "conj" and t.head == d))]
+                document = " ".join(t.text for t in words if t.i < (d.i + 12)).strip() or None
+            ev = EventFinding("Signing", sent, tok, planned=_is_planned(tok), document=document,
+                              place=ms.place_of(tok, ("in", "at")))
+            ev.actors = [(m, "signatory") for m in signers]
+            out.append(ev)
+    out.extend(_statements(ms, doc))
+    return out
+
+
+def _visit(ms: _Mentions, tok: Token) -> list[EventFinding]:
+    """"X arrived for an official visit to Uzbekistan", "Y, who is on a visit to our country"."""
+    doc = ms.doc
+    visitors: list[Span] = []
+    place = None
+    home = False
+    anchor = tok
+    if tok.pos_ == "VERB":
+        visitors = ms.subject(tok)
+        place = ms.place_of(tok, ("in", "to"))
+        if tok.lemma_.lower() == "visit":
+            for c in tok.children:
+                if c.dep_ == "dobj":
+                    found = ms.in_subtree(c, labels=("PLACE",))
+                    place = place or (found[0] if found else None)
+                    home = home or _is_home_phrase(c)
+        if tok.lemma_.lower() == "arrive" and not any(
+                t.lemma_.lower() == "visit" for t in tok.subtree):
+            # "arrived in X" alone is travel; a visit needs the word or a foreign destination
+            if place is None:
+                return []
+    elif tok.pos_ in ("NOUN", "PROPN"):
+        if tok.dep_ == "compound":
+            return []
+        place = ms.place_of(tok, ("to", "in"))
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ == "to":
+                home = home or any(_is_home_phrase(p) for p in c.children)
+            if c.dep_ == "prep" and c.lower_ == "of":
+                for p in c.children:
+                    visitors.extend(ms.in_subtree(p))
+        governor = tok.head
+        if tok.dep_ == "pobj" and governor.dep_ == "prep":
+            anchor = governor.head
+            if anchor.pos_ in ("VERB", "AUX"):
+                visitors = visitors or ms.subject(anchor)
+                place = place or ms.place_of(anchor, ("in", "to"))
+        elif tok.dep_ == "dobj" and governor.pos_ in ("VERB", "AUX"):
+            anchor = governor
+            visitors = visitors or ms.subject(governor)
+        if not visitors:
+            return []
+    else:
+        return []
+    if not visitors:
+        return []
+    ev = EventFinding("Visit", tok.sent, tok, planned=_is_planned(anchor) or _is_planned(tok), place=place,
+                      place_is_home=home and place is None)
+    ev.actors = [(m, "visitor") for m in visitors]
+    return [ev]
+
+
+def _is_home_phrase(tok: Token) -> bool:
+    words = [t.lower_ for t in tok.subtree]
+    return ("our" in words or "the" in words) and "country" in words and len(words) <= 3
+
+
+def _statements(ms: _Mentions, doc: Doc) -> list[EventFinding]:
+    out = []
+    for m in _QUOTE.finditer(doc.text):
+        quote = next(g for g in m.groups() if g)
+        span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+        if span is None:
+            continue
+        sent = span.sent if span.start < len(doc) else None
+        if sent is None:
+            continue
+        speaker = None
+        # "..., said X" / "X said: ..." in the quote's sentence (or the one that contains its end)
+        region = doc[max(sent.start, span.start - 12): min(len(doc), max(sent.end, span.end) + 12)]
+        for t in region:
+            if t.pos_ == "VERB" and t.lemma_.lower() in SPEECH_VERBS and not (span.start <= t.i < span.end):
+                subj = ms.subject(t)
+                if subj:
+                    speaker = subj[0]
+                    break
+        if speaker is None:
+            continue
+        ev = EventFinding("Statement", sent, doc[span.start], quote=quote.strip())
+        ev.actors = [(speaker, "speaker")]
+        out.append(ev)
+    return out
+
+
+def tag_events(doc: Doc) -> Doc:
+    doc._.ng_events = find_events(doc)
+    return doc

@@ -1,0 +1,97 @@
+"""The general-knowledge word lists extraction relies on, loaded once.
+
+Every list lives in ``lexicons/`` as a plain text file whose header says where it comes from.
+None of them may hold an entry written for one particular article.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from kg.names import fold
+
+LEXICON_DIR = Path(__file__).with_name("lexicons")
+
+
+def _lines(name: str) -> list[str]:
+    out = []
+    for line in (LEXICON_DIR / name).read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            out.append(line)
+    return out
+
+
+@dataclass(frozen=True)
+class Country:
+    name: str
+    names: tuple[str, ...]
+    capitals: tuple[str, ...]
+    demonyms: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Lexicons:
+    countries: tuple[Country, ...]
+    country_by_name: dict[str, Country]      # folded country name or alias -> country
+    country_by_capital: dict[str, Country]   # folded capital -> country
+    country_by_demonym: dict[str, Country]   # folded demonym -> country
+    titles: frozenset[str]                   # folded
+    org_heads: frozenset[str]                # folded
+    institutions: dict[str, str]             # folded -> as written
+    regions: dict[str, str]                  # folded -> as written
+    group_adjectives: frozenset[str]         # folded
+    role_synonyms: dict[str, str]            # folded title -> the first title of its synonym set
+    shared_roles: frozenset[str]             # folded titles many people hold at once
+
+    def same_role(self, a: str, b: str) -> bool:
+        """True for two titles of one post ("Speaker" and "Chairman")."""
+        ka, kb = fold(a), fold(b)
+        return ka == kb or (ka in self.role_synonyms and self.role_synonyms[ka] == self.role_synonyms.get(kb))
+
+    def place_country(self, name: str) -> Country | None:
+        """The country a place name denotes or has as its capital, if any."""
+        key = fold(name)
+        return self.country_by_name.get(key) or self.country_by_capital.get(key)
+
+    def is_demonym(self, word: str) -> bool:
+        key = fold(word)
+        return key in self.country_by_demonym or key in self.group_adjectives
+
+    def is_gazetteer_place(self, name: str) -> bool:
+        key = fold(name)
+        return key in self.country_by_name or key in self.country_by_capital or key in self.regions
+
+
+@lru_cache(maxsize=1)
+def load() -> Lexicons:
+    """Read every lexicon file (cached: the files are read once per process)."""
+    countries = []
+    for line in _lines("countries.tsv"):
+        names, capitals, demonyms = (line.split("\t") + ["", ""])[:3]
+        n = tuple(x for x in names.split("|") if x)
+        countries.append(Country(n[0], n, tuple(x for x in capitals.split("|") if x),
+                                 tuple(x for x in demonyms.split("|") if x)))
+    by_name, by_capital, by_demonym = {}, {}, {}
+    for c in countries:
+        for n in c.names:
+            by_name.setdefault(fold(n), c)
+        for n in c.capitals:
+            by_capital.setdefault(fold(n), c)
+        for n in c.demonyms:
+            by_demonym.setdefault(fold(n), c)
+    return Lexicons(
+        countries=tuple(countries),
+        country_by_name=by_name,
+        country_by_capital=by_capital,
+        country_by_demonym=by_demonym,
+        titles=frozenset(fold(t) for t in _lines("titles.txt")),
+        org_heads=frozenset(fold(t) for t in _lines("org_heads.txt")),
+        institutions={fold(t): t for t in _lines("institutions.txt")},
+        regions={fold(t): t for t in _lines("regions.txt")},
+        group_adjectives=frozenset(fold(t) for t in _lines("group_adjectives.txt")),
+        role_synonyms={fold(t): fold(line.split("|")[0]) for line in _lines("role_synonyms.txt")
+                       for t in line.split("|")},
+        shared_roles=frozenset(fold(t) for t in _lines("shared_roles.txt")),
+    )

@@ -1,0 +1,186 @@
+"""Find organizational posts: who holds which title, in which organization.
+
+Four phrasings cover most news writing, each a small rule over titles and mentions:
+
+* title first: "Chairman of the Senate of the Kazakh Parliament Maulen Ashimbayev",
+  "Turksoy Secretary-General Sultan Raev", "the Lord Speaker of the House of Lords, Peter Fowler";
+* apposition: "Sultan Raev, Secretary-General of Turksoy" (and a second ", Member of Parliament");
+* appointment: "X was elected (as) the Speaker of the Senate" (also an Appointment event);
+* capacity: "X as the head of the Secretariat".
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span
+
+from kg.extract.lexicons import fold, load
+from kg.extract.mentions import MENTIONS_KEY
+from kg.extract.titles import TITLES_KEY
+
+_GAP_WORDS = frozenset({"of", "the", "to", "at", "for", "in", "and", "'s", "’s", "'", "’", "-", "‐", "on", "with"})
+APPOINT_LEMMAS = frozenset({"elect", "appoint", "name", "re-elect", "reelect", "nominate", "designate",
+                            "dismiss", "relieve", "sack", "confirm", "install", "promote"})
+_GAP_LIMIT = 14
+
+
+@dataclass
+class PostFinding:
+    person: Span
+    title: Span
+    org: Span | None
+    sentence: Span
+    pattern: str
+    dismissed: bool = False
+
+
+def role_label(title: Span) -> str:
+    """A title as a role label: spacing normalised, first letter of each word capitalised."""
+    words = title.text.replace(" - ", "-").replace(" -", "-").replace("- ", "-").split()
+    out = []
+    for w in words:
+        if fold(w) in ("of", "the", "and", "for", "to", "at", "in"):
+            out.append(w.lower())
+        else:
+            out.append(w[:1].upper() + w[1:])
+    return " ".join(out)
+
+
+class _Index:
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.mentions = list(doc.spans.get(MENTIONS_KEY, []))
+        self.start: dict[int, Span] = {m.start: m for m in self.mentions}
+        self.end: dict[int, Span] = {m.end: m for m in self.mentions}
+        self.titles = list(doc.spans.get(TITLES_KEY, []))
+        self.title_start: dict[int, Span] = {t.start: t for t in self.titles}
+        self.title_end: dict[int, Span] = {t.end: t for t in self.titles}
+
+    def walk_gap(self, i: int, allow_lower: bool) -> tuple[Span | None, int, bool]:
+        """Walk a prepositional tail ("of the Senate of the Kazakh Parliament") from token i.
+
+        Returns the first ORG mention met, where the walk stopped, and whether it stopped at a
+        PERSON mention.
+        """
+        doc, org, steps = self.doc, None, 0
+        while i < len(doc) and steps < _GAP_LIMIT:
+            m = self.start.get(i)
+            if m is not None:
+                if m.label_ == "PERSON":
+                    return org, i, True
+                if m.label_ == "ORG" and org is None:
+                    org = m
+                i = m.end
+                steps += 1
+                continue
+            t = doc[i]
+            if t.lower_ in _GAP_WORDS or (t.text[:1].isupper() and t.pos_ in ("PROPN", "NOUN", "ADJ", "X")):
+                pass
+            elif allow_lower and t.pos_ in ("ADJ", "NOUN", "DET", "NUM") and not t.is_punct:
+                pass
+            else:
+                return org, i, False
+            i += 1
+            steps += 1
+        return org, i, False
+
+    def qualifier_before(self, title: Span) -> Span | None:
+        """An ORG mention just before a title: "Turksoy Secretary-General", "Kazakh Senate Speaker"."""
+        m = self.end.get(title.start)
+        if m is None and title.start >= 1 and self.doc[title.start - 1].lower_ in ("'s", "’s"):
+            m = self.end.get(title.start - 1)
+        return m if m is not None and m.label_ == "ORG" else None
+
+
+def find_posts(doc: Doc) -> list[PostFinding]:
+    ix = _Index(doc)
+    found: list[PostFinding] = []
+    for title in ix.titles:
+        if title.label_ != "TITLE":
+            continue
+        sent = title.sent
+        lower = not title.text[:1].isupper()
+        # title first, then the person
+        org, stop, at_person = ix.walk_gap(title.end, allow_lower=False)
+        comma_person = False
+        if not at_person and stop < len(doc) and doc[stop].text == "," and org is not None:
+            nxt = ix.start.get(stop + 1)
+            if nxt is not None and nxt.label_ == "PERSON":
+                at_person, stop, comma_person = True, stop + 1, True
+        if at_person and (not lower or stop == title.end):
+            person = ix.start[stop]
+            found.append(PostFinding(person, title, org or ix.qualifier_before(title), sent,
+                                     "title-comma-person" if comma_person else "title-person"))
+            continue
+        # apposition: PERSON , [the] TITLE [of ORG]   (and a chain of further ", TITLE")
+        j = title.start - 1
+        if j >= 0 and doc[j].lower_ == "the":
+            j -= 1
+        person = None
+        while j >= 0 and doc[j].text == ",":
+            prev = ix.end.get(j)
+            if prev is not None and prev.label_ == "PERSON":
+                person = prev
+                break
+            # a previous apposition in the chain: "..., the Minister ..., Member of Parliament"
+            earlier = [f for f in found if f.pattern == "apposition" and f.sentence == sent and f.title.end <= j]
+            if earlier:
+                person = earlier[-1].person
+            break
+        if person is not None and not lower:
+            org, _, _ = ix.walk_gap(title.end, allow_lower=True)
+            found.append(PostFinding(person, title, org or ix.qualifier_before(title), sent, "apposition"))
+            continue
+        # appointment or capacity: PERSON ... elected/appointed (as) (the) TITLE ; PERSON as the TITLE
+        k = title.start - 1
+        if k >= 0 and doc[k].lower_ == "the":
+            k -= 1
+        qual = ix.qualifier_before(title)
+        if qual is not None:
+            k = qual.start - 1
+            if k >= 0 and doc[k].lower_ == "the":
+                k -= 1
+        has_as = k >= 0 and doc[k].lower_ == "as"
+        if has_as:
+            k -= 1
+        while k >= 0 and doc[k].pos_ == "ADV":
+            k -= 1
+        if k < 0:
+            continue
+        verb = doc[k]
+        org, _, _ = ix.walk_gap(title.end, allow_lower=True)
+        org = org or qual
+        if verb.lemma_.lower() in APPOINT_LEMMAS and verb.pos_ in ("VERB", "AUX"):
+            person = _subject_person(ix, verb)
+            if person is not None:
+                found.append(PostFinding(person, title, org, sent, "appointment",
+                                         dismissed=verb.lemma_.lower() in ("dismiss", "relieve", "sack")))
+        elif has_as:
+            prev = ix.end.get(k + 1)
+            if prev is not None and prev.label_ == "PERSON":
+                found.append(PostFinding(prev, title, org, sent, "capacity"))
+    return found
+
+
+def _subject_person(ix: _Index, verb) -> Span | None:
+    """The PERSON mention that is the (passive) subject of an appointment verb."""
+    for child in verb.children:
+        if child.dep_ in ("nsubjpass", "nsubj"):
+            for t in child.subtree:
+                m = ix.start.get(t.i)
+                if m is not None and m.label_ == "PERSON":
+                    return m
+    # fall back to the nearest PERSON mention before the verb in the same sentence
+    for m in reversed(ix.mentions):
+        if m.end <= verb.i and m.start >= verb.sent.start and m.label_ == "PERSON":
+            return m
+    return None
+
+
+def tag_posts(doc: Doc) -> Doc:
+    doc._.ng_posts = find_posts(doc)
+    return doc
+
+
+def is_shared_role(label: str) -> bool:
+    return fold(label) in load().shared_roles

@@ -1,0 +1,210 @@
+"""Map one article and its extraction to RDF quads, by the graph contract of DESIGN.md.
+
+Every quad goes into the article's named graph (whose name is the article's IRI), so that
+re-ingesting an article replaces exactly its facts and removing it removes nothing else.
+Vocabularies: W3C ORG for posts, SEM for events, PROV-O for provenance, NIF 2.0 for mentions,
+schema.org and Dublin Core for the article.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from pyoxigraph import Literal, NamedNode, Quad
+
+from kg.articles import Article
+from kg.iris import Minter
+from kg.model import ArticleExtraction, Entity, Event, Post, Span
+from kg.vocab import DCTERMS, FOAF, ITSRDF, NG, NIF, ORG, PROV, RDF, RDFS, SCHEMA, SEM, SKOS, XSD
+
+ENTITY_CLASSES = {"Person": NG.Person, "Organization": NG.Organization, "Place": NG.Place}
+#: The W3C/FOAF/schema.org classes each entity is also typed with, so plain queries find it
+#: without reasoning (``?x a foaf:Person``).
+ENTITY_SUPERCLASSES = {"Person": (FOAF.Person,), "Organization": (ORG.Organization,), "Place": (SCHEMA.Place,)}
+EVENT_CLASSES = {k: NG.term(k) for k in ("Meeting", "PhoneCall", "Visit", "Appointment", "Signing", "Statement")}
+ACTOR_PROPERTIES = {p: NG.term(p) for p in ("host", "guest", "participant", "speaker", "appointee",
+                                             "signatory", "visitor")}
+
+#: Given an entity of this article, the IRI it already has in the corpus (alias resolution), or None.
+Resolver = Callable[[Entity], "str | None"]
+
+
+def _date(d) -> Literal:
+    return Literal(d.isoformat(), datatype=XSD.date)
+
+
+def _int(n: int) -> Literal:
+    return Literal(str(n), datatype=XSD.nonNegativeInteger)
+
+
+class ArticleMapper:
+    """Turns (article, extraction) into quads in the article's graph."""
+
+    def __init__(self, minter: Minter, extractor_version: str, resolve: Resolver | None = None) -> None:
+        self.minter = minter
+        self.extractor_version = extractor_version
+        self.resolve = resolve
+
+    def entity_iris(self, extraction: ArticleExtraction) -> dict[str, str]:
+        iris = {}
+        for e in extraction.entities:
+            iri = self.resolve(e) if self.resolve else None
+            iris[e.key] = iri or self.minter.entity(e.key)
+        return iris
+
+    def quads(self, article: Article, extraction: ArticleExtraction) -> list[Quad]:
+        """All quads for one article (a list: the store writes them in one transaction)."""
+        return list(self._quads(article, extraction))
+
+    def _quads(self, article: Article, x: ArticleExtraction) -> Iterator[Quad]:
+        m = self.minter
+        a_iri = m.article(article.id)
+        A = NamedNode(a_iri)
+        G = A
+
+        def q(s, p, o) -> Quad:
+            return Quad(s, p, o, G)
+
+        # --- the article and its provenance
+        yield q(A, RDF.type, NG.Article)
+        yield q(A, RDF.type, SCHEMA.NewsArticle)
+        yield q(A, DCTERMS.identifier, Literal(article.id))
+        yield q(A, SCHEMA.headline, Literal(article.headline))
+        yield q(A, RDFS.label, Literal(article.headline or article.id))
+        yield q(A, SCHEMA.datePublished, _date(article.date))
+        yield q(A, SCHEMA.text, Literal(article.body))
+        yield q(A, NG.checksum, Literal(article.checksum))
+        yield q(A, NG.extractorVersion, Literal(self.extractor_version))
+        activity = NamedNode(m.activity(article.id))
+        software = NamedNode(m.software(self.extractor_version))
+        yield q(A, PROV.wasGeneratedBy, activity)
+        yield q(activity, RDF.type, NG.ExtractionActivity)
+        yield q(activity, RDF.type, PROV.Activity)
+        yield q(activity, PROV.used, A)
+        yield q(activity, PROV.wasAssociatedWith, software)
+        yield q(software, RDF.type, PROV.SoftwareAgent)
+        yield q(software, RDFS.label, Literal(self.extractor_version))
+
+        # --- the text as a NIF context: every offset below refers to this string
+        text = article.text
+        ctx = NamedNode(m.offset(a_iri, 0, len(text)))
+        yield q(ctx, RDF.type, NIF.Context)
+        yield q(ctx, RDF.type, NIF.OffsetBasedString)
+        yield q(ctx, NIF.isString, Literal(text))
+        yield q(ctx, NIF.beginIndex, _int(0))
+        yield q(ctx, NIF.endIndex, _int(len(text)))
+        yield q(ctx, NIF.sourceUrl, A)
+        yield q(A, NG.context, ctx)
+
+        # --- entities and their mentions
+        iris = self.entity_iris(x)
+        for e in x.entities:
+            E = NamedNode(iris[e.key])
+            yield q(A, SCHEMA.mentions, E)
+            yield q(E, RDF.type, ENTITY_CLASSES[e.kind])
+            for sup in ENTITY_SUPERCLASSES[e.kind]:
+                yield q(E, RDF.type, sup)
+            yield q(E, RDFS.label, Literal(e.name))
+            for alias in e.aliases:
+                yield q(E, SKOS.altLabel, Literal(alias))
+            for s in e.mentions:
+                yield from self._nif_string(q, a_iri, ctx, s, NIF.Phrase)
+                yield q(NamedNode(m.offset(a_iri, s.start, s.end)), ITSRDF.taIdentRef, E)
+
+        # --- posts (W3C ORG memberships)
+        evidence_seen: set[tuple[int, int]] = set()
+        for post in x.posts:
+            M = self._membership(post, iris)
+            yield from self._post_quads(q, A, a_iri, ctx, article, post, M, iris, evidence_seen)
+
+        # --- events
+        names = {e.key: e.name for e in x.entities}
+        for i, ev in enumerate(x.events, start=1):
+            yield from self._event_quads(q, A, a_iri, ctx, article, ev, i, iris, names, evidence_seen)
+
+    # ------------------------------------------------------------------ helpers
+    def _nif_string(self, q, a_iri: str, ctx: NamedNode, s: Span, cls: NamedNode) -> Iterator[Quad]:
+        S = NamedNode(self.minter.offset(a_iri, s.start, s.end))
+        yield q(S, RDF.type, cls)
+        yield q(S, RDF.type, NIF.OffsetBasedString)
+        yield q(S, NIF.referenceContext, ctx)
+        yield q(S, NIF.beginIndex, _int(s.start))
+        yield q(S, NIF.endIndex, _int(s.end))
+        yield q(S, NIF.anchorOf, Literal(s.text))
+
+    def _evidence(self, q, a_iri: str, ctx: NamedNode, s: Span | None, seen: set) -> Iterator[Quad]:
+        if s is None or (s.start, s.end) in seen:
+            return
+        seen.add((s.start, s.end))
+        yield from self._nif_string(q, a_iri, ctx, s, NIF.Sentence)
+
+    def _membership(self, post: Post, iris: dict[str, str]) -> NamedNode:
+        person_key = _key_of(iris[post.person])
+        org_key = _key_of(iris[post.organization]) if post.organization else None
+        return NamedNode(self.minter.membership(person_key, post.role, org_key))
+
+    def _post_quads(self, q, A, a_iri, ctx, article: Article, post: Post, M: NamedNode,
+                    iris: dict[str, str], seen: set) -> Iterator[Quad]:
+        R = NamedNode(self.minter.role(post.role))
+        P = NamedNode(iris[post.person])
+        yield q(R, RDF.type, NG.Role)
+        yield q(R, RDF.type, ORG.Role)
+        yield q(R, RDFS.label, Literal(post.role))
+        yield q(M, RDF.type, NG.Membership)
+        yield q(M, RDF.type, ORG.Membership)
+        yield q(M, ORG.member, P)
+        yield q(M, ORG.role, R)
+        label = f"{post.role}"
+        if post.organization:
+            O = NamedNode(iris[post.organization])
+            yield q(M, ORG.organization, O)
+        yield q(M, RDFS.label, Literal(label))
+        yield q(M, NG.dateSeen, _date(article.date))
+        yield q(M, PROV.wasDerivedFrom, A)
+        if post.evidence is not None:
+            yield from self._evidence(q, a_iri, ctx, post.evidence, seen)
+            yield q(M, NG.evidence, NamedNode(self.minter.offset(a_iri, post.evidence.start, post.evidence.end)))
+
+    def _event_quads(self, q, A, a_iri, ctx, article: Article, ev: Event, index: int,
+                     iris: dict[str, str], entity_names: dict[str, str], seen: set) -> Iterator[Quad]:
+        E = NamedNode(self.minter.event(article.id, index))
+        cls = EVENT_CLASSES[ev.kind]
+        if ev.status == "planned":
+            # an announced event is not a Meeting (etc.) that happened: a query for
+            # `?e a ng:Meeting` must not count it
+            yield q(E, RDF.type, NG.AnnouncedEvent)
+            yield q(E, NG.announcedType, cls)
+            yield q(E, NG.status, NG.Planned)
+        else:
+            yield q(E, RDF.type, cls)
+            yield q(E, NG.status, NG.Happened)
+        yield q(E, RDF.type, SEM.Event)
+        yield q(A, SCHEMA.mentions, E)
+        names = []
+        for actor in ev.actors:
+            X = NamedNode(iris[actor.entity])
+            yield q(E, SEM.hasActor, X)
+            yield q(E, ACTOR_PROPERTIES[actor.part], X)
+            names.append(entity_names[actor.entity])
+        label = f"{ev.kind}{' (announced)' if ev.status == 'planned' else ''}: {', '.join(names)}"
+        if ev.date:
+            label += f" ({ev.date.isoformat()})"
+            yield q(E, SEM.hasTimeStamp, _date(ev.date))
+        yield q(E, RDFS.label, Literal(label))
+        if ev.place:
+            yield q(E, SEM.hasPlace, NamedNode(iris[ev.place]))
+        yield q(E, PROV.wasDerivedFrom, A)
+        if ev.document:
+            yield q(E, NG.documentSigned, Literal(ev.document))
+        if ev.quote:
+            yield q(E, NG.quote, Literal(ev.quote))
+        if ev.post is not None:
+            yield q(E, NG.post, self._membership(ev.post, iris))
+        if ev.evidence is not None:
+            yield from self._evidence(q, a_iri, ctx, ev.evidence, seen)
+            yield q(E, NG.evidence, NamedNode(self.minter.offset(a_iri, ev.evidence.start, ev.evidence.end)))
+
+
+def _key_of(iri: str) -> str:
+    """``.../id/person/maulen-ashimbayev`` -> ``person:maulen-ashimbayev``."""
+    kind, slug = iri.rstrip("/").rsplit("/", 2)[-2:]
+    return f"{kind}:{slug}"

@@ -1,0 +1,35 @@
+"""Name normalisation shared by extraction and IRI minting (pure Python, no spaCy)."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip accents and curly quotes: the key every lexicon lookup uses."""
+    text = text.replace("\u2019", "'").replace("\u2018", "'")
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in text if not unicodedata.combining(c)).lower().strip()
+
+
+def strip_possessive(text: str) -> str:
+    return re.sub(r"(?:['’]s|['’])$", "", text.strip())
+
+
+def slugify(text: str) -> str:
+    """ASCII, lower-case, hyphenated: the stable local part of an IRI (``Maulen Ashimbayev`` ->
+    ``maulen-ashimbayev``; ``Ürümqi`` -> ``urumqi``)."""
+    text = unicodedata.normalize("NFKD", text.replace("\u2019", "'"))
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = re.sub(r"['`]", "", text.lower())
+    text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+    if not text:
+        return "x"
+    return text[:80].strip("-")
+
+
+def name_key(text: str) -> str:
+    """Compare names ignoring case, accents, punctuation and a leading article."""
+    key = re.sub(r"[^a-z0-9 ]+", " ", fold(strip_possessive(text)))
+    key = re.sub(r"\s+", " ", key).strip()
+    return re.sub(r"^the ", "", key)

@@ -1,0 +1,148 @@
+"""The triple store: Oxigraph (RocksDB on disk, or in memory for tests), one named graph per article.
+
+The default graph of every query is the union of all graphs unless the caller names graphs, so
+`?x a foaf:Person` sees every article and the ontology. Writing an article replaces its graph.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Store, Variable
+
+from kg.config import PROJECT_ROOT
+from kg.errors import NewsgraphError, QuerySyntaxError
+from kg.vocab import DCTERMS, NG, ONTOLOGY_IRI, PREFIXES
+
+ONTOLOGY_FILE = PROJECT_ROOT / "ontology" / "newsgraph.ttl"
+
+Term = Any  # a pyoxigraph NamedNode, BlankNode or Literal
+
+
+class StoreError(NewsgraphError):
+    """The store cannot be opened or written (locked by another process, disk full...)."""
+
+    status = 503
+
+
+class GraphStore:
+    """A thin layer over :class:`pyoxigraph.Store` with the conventions of the graph contract."""
+
+    def __init__(self, store: Store, path: str | None = None) -> None:
+        self.store = store
+        self.path = path
+
+    # ------------------------------------------------------------------ opening
+    @classmethod
+    def open(cls, path: str | os.PathLike[str] | None) -> "GraphStore":
+        """Open (creating if needed) the on-disk store at ``path``; ``None`` gives an in-memory one."""
+        if path is None:
+            return cls(Store(), None)
+        Path(path).mkdir(parents=True, exist_ok=True)
+        try:
+            return cls(Store(str(path)), str(path))
+        except OSError as e:
+            raise StoreError(f"cannot open the store at {path}: {e} "
+                             "(is another `kg` process writing to it?)") from None
+
+    @classmethod
+    def open_read_only(cls, path: str | os.PathLike[str]) -> "GraphStore":
+        """Open an existing store for reading while another process may hold it for writing."""
+        if not Path(path).exists():
+            raise StoreError(f"no store at {path}: run `kg ingest` first")
+        try:
+            return cls(Store.read_only(str(path)), str(path))
+        except OSError as e:
+            raise StoreError(f"cannot open the store at {path} read-only: {e}") from None
+
+    @classmethod
+    def memory(cls) -> "GraphStore":
+        return cls(Store(), None)
+
+    # ------------------------------------------------------------------ writing
+    def load_ontology(self, path: Path = ONTOLOGY_FILE) -> int:
+        """Replace the ontology graph with the ontology file's triples; returns their number."""
+        g = NamedNode(ONTOLOGY_IRI)
+        from pyoxigraph import parse
+        quads = [Quad(t.subject, t.predicate, t.object, g) for t in parse(path=str(path), format=RdfFormat.TURTLE)]
+        self.replace_graph(ONTOLOGY_IRI, quads)
+        return len(quads)
+
+    def replace_graph(self, graph_iri: str, quads: Iterable[Quad]) -> None:
+        """Replace one named graph's content (re-ingest is idempotent).
+
+        The new quads are written in one atomic batch, so a crash leaves either the old graph
+        removed and no new one, or the whole new graph, never part of it.
+        """
+        g = NamedNode(graph_iri)
+        quads = list(quads)
+        try:
+            if self.store.contains_named_graph(g):
+                self.store.remove_graph(g)
+            self.store.extend(quads)
+        except OSError as e:
+            raise StoreError(f"cannot write graph {graph_iri}: {e}") from None
+
+    def remove_graph(self, graph_iri: str) -> bool:
+        g = NamedNode(graph_iri)
+        if not self.store.contains_named_graph(g):
+            return False
+        self.store.remove_graph(g)
+        return True
+
+    def update(self, sparql: str) -> None:
+        try:
+            self.store.update(sparql)
+        except SyntaxError as e:
+            raise QuerySyntaxError(str(e)) from None
+
+    def flush(self) -> None:
+        if self.path is not None:
+            self.store.flush()
+
+    # ------------------------------------------------------------------ reading
+    def query(self, sparql: str, *, substitutions: dict[str, Term] | None = None,
+              default_graph: list[str] | None = None, named_graphs: list[str] | None = None,
+              prefixes: bool = True) -> Any:
+        """Run a SPARQL query; the default graph is the union of all graphs unless given.
+
+        ``substitutions`` binds variables to values before evaluation (SEP-0007), the safe way to
+        pass user input into a query. The contract's prefixes (``ng:``, ``foaf:``...) may be used
+        without declaring them.
+        """
+        kwargs: dict[str, Any] = {}
+        if default_graph:
+            kwargs["default_graph"] = [DefaultGraph() if g == "" else NamedNode(g) for g in default_graph]
+        else:
+            kwargs["use_default_graph_as_union"] = True
+        if named_graphs:
+            kwargs["named_graphs"] = [NamedNode(g) for g in named_graphs]
+        if substitutions:
+            kwargs["substitutions"] = {Variable(k): v for k, v in substitutions.items()}
+        if prefixes:
+            kwargs["prefixes"] = PREFIXES
+        try:
+            return self.store.query(sparql, **kwargs)
+        except SyntaxError as e:
+            raise QuerySyntaxError(str(e)) from None
+
+    def article_state(self, identifier: str) -> tuple[str, str] | None:
+        """(checksum, extractor version) of a stored article, or None if it is not stored."""
+        rows = list(self.query(
+            "SELECT ?id ?sum ?ver WHERE { ?a dcterms:identifier ?id ; ng:checksum ?sum ; ng:extractorVersion ?ver }",
+            substitutions={"id": Literal(identifier)}))
+        if not rows:
+            return None
+        return rows[0]["sum"].value, rows[0]["ver"].value
+
+    def article_graphs(self) -> list[str]:
+        return [r["g"].value for r in self.query(
+            "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?g a ng:Article } }")]
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+
+__all__ = ["GraphStore", "StoreError", "ONTOLOGY_FILE", "DCTERMS", "NG"]

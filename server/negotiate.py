@@ -1,0 +1,49 @@
+"""Content negotiation, in one place.
+
+Precedence: an explicit ``?format=`` (or a document's file extension) beats the Accept header; an
+empty Accept or ``*/*`` gets the default; nothing acceptable gets 406 naming what would have worked.
+Every negotiated response must carry ``Vary: Accept``.
+"""
+from __future__ import annotations
+
+from flask import Request
+
+from kg import formats
+from kg.errors import NotAcceptable
+
+HTML = "text/html"
+
+
+def _choose(request: Request, offers: list[str], default: str) -> str:
+    accept = request.accept_mimetypes
+    if not accept or accept.best == "*/*" and len(list(accept.values())) == 1:
+        return default
+    best = accept.best_match(offers, default=None)
+    if best is None:
+        raise NotAcceptable(f"the Accept header ({request.headers.get('Accept')}) offers none of: {', '.join(offers)}")
+    return best
+
+
+def negotiate(request: Request, kind: str, html: bool = True) -> formats.Format | None:
+    """The format for a result of ``kind``; ``None`` means an HTML page."""
+    explicit = request.args.get("format")
+    if not explicit and request.method == "POST" and request.mimetype == "application/x-www-form-urlencoded":
+        explicit = request.form.get("format")
+    if explicit:
+        if explicit.lower() in ("html", HTML):
+            return None
+        return formats.check(formats.get(explicit), kind)
+    candidates = formats.for_kind(kind)
+    offers = [mt for f in candidates for mt in f.media_types]
+    if html:
+        offers.append(HTML)
+    chosen = _choose(request, offers, candidates[0].media_type)
+    if chosen == HTML:
+        return None
+    return formats.get(chosen)
+
+
+def wants_html(request: Request) -> bool:
+    """True for a browser (text/html preferred over every RDF/result type)."""
+    accept = request.accept_mimetypes
+    return bool(accept) and accept.best == HTML

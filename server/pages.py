@@ -1,0 +1,54 @@
+"""The home page (what the dataset holds) and the health check."""
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+
+from pyoxigraph import NamedNode
+
+from kg.vocab import NG
+from server import current_store
+
+NG_NS = str(NG)
+from server.ld import local_href
+
+bp = Blueprint("pages", __name__)
+
+_COUNTS = """
+SELECT
+  (COUNT(DISTINCT ?article) AS ?articles) (COUNT(DISTINCT ?person) AS ?people)
+  (COUNT(DISTINCT ?org) AS ?organizations) (COUNT(DISTINCT ?place) AS ?places)
+  (COUNT(DISTINCT ?event) AS ?events) (COUNT(DISTINCT ?membership) AS ?memberships)
+WHERE {
+  { ?article a ng:Article } UNION { ?person a ng:Person } UNION { ?org a ng:Organization }
+  UNION { ?place a ng:Place } UNION { ?event a ?ec . ?ec rdfs:subClassOf ng:Event . FILTER(?ec != ng:AnnouncedEvent) }
+  UNION { ?membership a ng:Membership }
+}"""
+_TOP = """
+SELECT ?kind ?e ?label (COUNT(DISTINCT ?a) AS ?articles) (COUNT(DISTINCT ?m) AS ?mentions) WHERE {
+  ?a schema:mentions ?e . ?e a ?kind ; rdfs:label ?label .
+  OPTIONAL { ?m itsrdf:taIdentRef ?e }
+} GROUP BY ?e ?label ?kind ORDER BY DESC(?articles) DESC(?mentions) ?label LIMIT 5"""
+_RECENT = """
+SELECT ?a ?headline ?date WHERE { ?a a ng:Article ; schema:headline ?headline ; schema:datePublished ?date }
+ORDER BY DESC(?date) LIMIT 10"""
+
+
+@bp.get("/")
+def home():
+    store = current_store()
+    row = next(iter(store.query(_COUNTS)))
+    counts = {v: int(row[v].value) for v in ("articles", "people", "organizations", "places", "events", "memberships")}
+    top = [{"href": local_href(r["e"].value), "label": r["label"].value, "kind": r["kind"].value.rsplit("#", 1)[-1],
+            "articles": int(r["articles"].value)}
+           for kind in ("Person", "Organization", "Place")
+           for r in store.query(_TOP, substitutions={"kind": NamedNode(NG_NS + kind)})]
+    recent = [{"href": local_href(r["a"].value), "headline": r["headline"].value, "date": r["date"].value}
+              for r in store.query(_RECENT)]
+    from server.reports import catalogue
+    return render_template("home.html", counts=counts, top=top, recent=recent, queries=list(catalogue().values()))
+
+
+@bp.get("/healthz")
+def healthz():
+    n = len(current_store())
+    return {"status": "ok", "quads": n}
