@@ -127,3 +127,14 @@ def live_server(disk_store_path, tmp_path_factory):
         yield url
     finally:
         stop_server(proc)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium for UI tests (see tests/browser.py)."""
+    from tests.browser import start_browser
+    driver = start_browser()
+    try:
+        yield driver
+    finally:
+        driver.quit()
