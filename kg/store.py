@@ -5,7 +5,9 @@ The default graph of every query is the union of all graphs unless the caller na
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
+import uuid
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -33,6 +35,22 @@ class GraphStore:
     def __init__(self, store: Store, path: str | None = None) -> None:
         self.store = store
         self.path = path
+        # Data version for HTTP caching (ETag/Last-Modified) and for refreshing read replicas: a
+        # random id per opening plus a counter bumped by every write through this object. While
+        # a server holds the store, RocksDB's lock makes it the only writer, so this is complete.
+        self._opened = uuid.uuid4().hex[:12]
+        self._writes = 0
+        self.last_modified = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+
+    @property
+    def data_version(self) -> str:
+        """Changes whenever the data may have changed (an ETag-ready token)."""
+        return f"{self._opened}-{self._writes}"
+
+    def touch(self) -> None:
+        """Record a write (called by every writing method)."""
+        self._writes += 1
+        self.last_modified = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
 
     # ------------------------------------------------------------------ opening
     @classmethod
@@ -84,12 +102,15 @@ class GraphStore:
             self.store.extend(quads)
         except OSError as e:
             raise StoreError(f"cannot write graph {graph_iri}: {e}") from None
+        finally:
+            self.touch()
 
     def remove_graph(self, graph_iri: str) -> bool:
         g = NamedNode(graph_iri)
         if not self.store.contains_named_graph(g):
             return False
         self.store.remove_graph(g)
+        self.touch()
         return True
 
     def update(self, sparql: str) -> None:
@@ -97,6 +118,8 @@ class GraphStore:
             self.store.update(sparql)
         except SyntaxError as e:
             raise QuerySyntaxError(str(e)) from None
+        finally:
+            self.touch()
 
     def flush(self) -> None:
         if self.path is not None:
