@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Span, Token
 from kg.extract.mentions import MENTIONS_KEY
 from kg.extract.text import MONTHS
 
-MEETING_VERBS = frozenset({"meet", "receive", "host", "welcome"})
+MEETING_VERBS = frozenset({"meet", "receive", "host"})
 MEETING_NOUNS = frozenset({"meeting", "talk", "talks", "negotiation", "negotiations", "audience", "meetings"})
 LIGHT_VERBS = frozenset({"hold", "have", "conduct"})
 PHONE_WORDS = frozenset({"phone", "telephone", "video", "videoconference", "telephonic"})
@@ -36,6 +36,9 @@ FUTURE_GOVERNORS = frozenset({"plan", "expect", "schedule", "intend", "agree", "
 _PRONOUNS = frozenset({"he", "she", "him", "her", "his"})
 _GROUP_SUBJECTS = frozenset({"side", "sides", "party", "parties", "two", "leader", "leaders", "interlocutor",
                              "interlocutors", "both"})
+#: Words a title phrase may contain between a preposition and the person's name.
+_WALK_WORDS = frozenset({"the", "of", "his", "her", "their", "its", "counterpart", "colleague", "'s", "’s", "-",
+                         "to", "for", "at", "in", "and", "a", "an"})
 _QUOTE = re.compile(r"«([^»]{12,}?)»|“([^”]{12,}?)”|\"([^\"\n]{12,}?)\"")
 
 
@@ -79,6 +82,48 @@ class _Mentions:
                     continue
                 stack.append(c)
         return sorted(out, key=lambda s: s.start)
+
+    def person_after(self, i: int, allow_with: bool = False) -> list[Span]:
+        """The PERSON mention(s) a title phrase leads to: "with his counterpart Senate Speaker of
+        the Oliy Majlis Tanzila Narbayeva" -> Narbayeva; "A and Vice Speaker B" -> A, B.
+
+        A surface walk, for where the small model's parse of long title phrases goes wrong.
+        """
+        doc, out, steps = self.doc, [], 0
+        titles = {t.i for s in doc.spans.get("ng_titles", []) for t in s}
+        while i < len(doc) and steps < 25:
+            t = doc[i]
+            m = self.by_token.get(i)
+            if m is not None and m.start == i:
+                if m.label_ == "PERSON":
+                    out.append(m)
+                    i = m.end
+                    if i < len(doc) and doc[i].lower_ in ("and", ","):
+                        i += 1
+                        steps += 1
+                        continue
+                    break
+                i = m.end
+            elif (i in titles or t.lower_ in _WALK_WORDS or (allow_with and t.lower_ == "with" and steps == 0)
+                  or (t.text[:1].isupper() and t.pos_ in ("PROPN", "NOUN"))):
+                i += 1
+            else:
+                break
+            steps += 1
+        return out
+
+    def person_before(self, verb: Token) -> list[Span]:
+        """The PERSON mention that ends right before a verb (auxiliaries and adverbs skipped)."""
+        j = verb.i - 1
+        while j >= 0 and (self.doc[j].pos_ in ("AUX", "ADV", "PART") or self.doc[j].lower_ in ("also", "has", "had", "have")):
+            j -= 1
+        if j < 0:
+            return []
+        if self.doc[j].lower_ in _PRONOUNS:
+            ante = self.pronoun_antecedent(self.doc[j])
+            return [ante] if ante is not None else []
+        m = self.by_token.get(j)
+        return [m] if m is not None and m.label_ == "PERSON" and m.end == j + 1 else []
 
     def pronoun_antecedent(self, tok: Token) -> Span | None:
         """The nearest PERSON mention before a personal pronoun."""
@@ -193,7 +238,10 @@ def find_events(doc: Doc) -> list[EventFinding]:
             subj = ms.subject(tok)
             objs = [m for c in tok.children if c.dep_ == "dobj" for m in ms.in_subtree(c)]
             objs += ms.with_objects(tok)
-            if lemma in ("host", "welcome") and not objs:
+            objs = objs or ms.person_after(tok.i + 1, allow_with=True)
+            if not subj:
+                subj = ms.person_before(tok)
+            if lemma == "host" and not objs:
                 continue
             ev = EventFinding("Meeting", sent, tok, planned=_is_planned(tok), place=ms.place_of(tok, ("in", "at")))
             if subj and objs:
@@ -205,10 +253,17 @@ def find_events(doc: Doc) -> list[EventFinding]:
                 c.lower_ in PHONE_WORDS for c in tok.children):
             head = tok.head
             guests = ms.with_objects(tok)
+            if not guests and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "with":
+                guests = ms.person_after(tok.i + 2)
             hosts: list[Span] = []
             if tok.dep_ == "dobj" and head.lemma_.lower() in LIGHT_VERBS:
-                hosts = ms.subject(head)
+                hosts = ms.subject(head) or ms.person_before(head)
                 guests = guests or ms.with_objects(head)
+                if not guests:
+                    for j in range(tok.i + 1, min(len(doc), tok.i + 4)):
+                        if doc[j].lower_ == "with":
+                            guests = ms.person_after(j + 1)
+                            break
                 planned = _is_planned(head)
                 place = ms.place_of(tok, ("in", "at")) or ms.place_of(head, ("in", "at"))
             else:

@@ -44,6 +44,7 @@ class Lexicons:
     group_adjectives: frozenset[str]         # folded
     role_synonyms: dict[str, str]            # folded title -> the first title of its synonym set
     shared_roles: frozenset[str]             # folded titles many people hold at once
+    portfolios: frozenset[str]               # folded "foreign affairs", "energy"...
 
     def same_role(self, a: str, b: str) -> bool:
         """True for two titles of one post ("Speaker" and "Chairman")."""
@@ -94,4 +95,5 @@ def load() -> Lexicons:
         role_synonyms={fold(t): fold(line.split("|")[0]) for line in _lines("role_synonyms.txt")
                        for t in line.split("|")},
         shared_roles=frozenset(fold(t) for t in _lines("shared_roles.txt")),
+        portfolios=frozenset(fold(t) for t in _lines("portfolios.txt")),
     )

@@ -2,34 +2,66 @@
 
 The small English model makes systematic mistakes on news about state bodies: demonyms tagged as
 organizations ("Turkic"), titles and persons glued into organization names ("... of Turkic
-Culture Sultan Raev"), an organization tagged as a person where it stands alone ("Turksoy").
-This component repairs them with the lexicons and with what the rest of the article says, and
-writes the result to ``doc.spans["ng_mentions"]`` with the labels PERSON, ORG and PLACE.
+Culture Sultan Raev"), names cut short ("the Senate of the" + "Parliament"), an organization
+tagged as a person where it stands alone ("Turksoy"). This component repairs them in four steps:
+
+1. candidates: NER entities, names of national institutions, unknown acronyms, the dateline;
+2. span repairs: cut titles and honorifics off, split a person's name off an organization's,
+   join "X of the Y", finish names the NER cut short;
+3. every other occurrence of a name found is a mention too;
+4. the type of each name is voted across all its occurrences and their contexts.
+
+The result is ``doc.spans["ng_mentions"]`` with the labels PERSON, ORG and PLACE.
 """
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from kg.extract.lexicons import fold, load
-from kg.extract.text import (HONORIFICS, is_acronym, is_name_token, name_key, split_on_newlines,
-                             trim_span)
+from kg.extract.text import HONORIFICS, is_acronym, is_name_token, name_key, split_on_newlines, trim_span
 from kg.extract.titles import TITLES_KEY
 
 MENTIONS_KEY = "ng_mentions"
-_NER_LABELS = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "PLACE", "LOC": "PLACE", "FAC": "PLACE",
-               "NORP": "NORP"}
+_NER_LABELS = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "PLACE", "LOC": "PLACE", "FAC": "PLACE", "NORP": "NORP"}
+_PLACE_SUFFIXES = frozenset({"region", "oblast", "province", "district", "county", "state", "city", "republic",
+                             "governorate", "prefecture", "municipality"})
+_PLACE_PREPOSITIONS = frozenset({"in", "near", "to", "from"})
+#: Single organization words that, capitalised after "the", name one specific body ("the Government").
+_BARE_BODIES = frozenset({"government", "cabinet", "parliament", "senate", "presidium", "majilis", "mazhilis",
+                          "congress", "duma", "assembly", "council", "administration", "secretariat"})
+_APPOINT_WORDS = frozenset({"elected", "appointed", "named", "re-elected", "nominated", "dismissed"})
 
 
-def _is_demonym_phrase(text: str) -> bool:
-    """"Kazakh", "Kazakh-Uzbek", "Central Asian": adjectives, never entities on their own."""
-    lex = load()
-    parts = [p for p in text.replace("–", "-").split("-") if p]
-    return bool(parts) and all(lex.is_demonym(p.strip()) or lex.place_country(p.strip()) for p in parts) \
-        and not all(lex.place_country(p.strip()) for p in parts)
+@dataclass
+class Cand:
+    start: int
+    end: int
+    label: str
+    strong: bool = False   # from the dateline: wins every vote
+
+    def span(self, doc: Doc) -> Span:
+        return Span(doc, self.start, self.end, label=self.label)
+
+
+# --------------------------------------------------------------------------- small tests
+
+def is_name_span(doc: Doc, start: int, end: int) -> bool:
+    """Capitalised name words, hyphenated parts allowed: "Kassym-Jomart Tokayev"."""
+    if end <= start:
+        return False
+    toks = doc[start:end]
+    if toks[0].text in "-‐" or toks[-1].text in "-‐":
+        return False
+    return all(is_name_token(t) or (t.text in "-‐" and t.whitespace_ == "") for t in toks)
+
+
+def _words(doc: Doc, start: int, end: int) -> list[str]:
+    return [t.text for t in doc[start:end] if t.text not in "-‐"]
 
 
 def has_org_head(span: Span) -> bool:
@@ -38,90 +70,276 @@ def has_org_head(span: Span) -> bool:
         or fold(span.text) in lex.institutions
 
 
+def _is_demonym_phrase(text: str) -> bool:
+    """"Kazakh", "Kazakh-Uzbek", "Kazakhstan-Elbasy": modifiers, never entities on their own."""
+    lex = load()
+    parts = [p.strip() for p in text.replace("–", "-").split("-") if p.strip()]
+    if not parts:
+        return False
+    if all(lex.is_demonym(p) for p in parts):
+        return True
+    if len(parts) > 1 and any(lex.is_demonym(p) or lex.place_country(p) for p in parts):
+        return not all(lex.place_country(p) for p in parts)
+    return False
+
+
+def _inside_title(doc: Doc, start: int, end: int) -> bool:
+    titles = doc.spans.get(TITLES_KEY, [])
+    covered = {i for s in titles for i in range(s.start, s.end)}
+    rest = [t for t in doc[start:end] if t.i not in covered and t.lower_ not in ("of", "the", "and")]
+    return not rest
+
+
 def relabel(span: Span, label: str) -> str | None:
-    """The label lexicons give a span (None: not an entity), or the NER's label."""
+    """The label the lexicons give a span (None: not an entity), or the NER's label."""
     lex = load()
     text = span.text
     key = fold(text)
+    if not text[:1].isupper() and not text[:1].isdigit():
+        return None                          # "chamber's press service": not a proper name
     if key in lex.institutions:
         return "ORG"
     if lex.is_gazetteer_place(text):
         return "PLACE"
-    if lex.is_demonym(text) or _is_demonym_phrase(text):
+    if lex.is_demonym(text):
         return None
-    titles = [s for s in span.doc.spans.get(TITLES_KEY, []) if s.start >= span.start and s.end <= span.end]
-    if titles and sum(len(s) for s in titles) >= len(span) - sum(1 for t in span if t.lower_ in ("of", "the")):
-        return None  # "the Head of State", "MPs": a title, not a name
-    if label in ("PERSON", "ORG") and has_org_head(span):
-        return "ORG"
+    if _inside_title(span.doc, span.start, span.end):
+        return None                          # "the Head of State", "MPs"
+    if label in ("PERSON", "ORG", "PLACE") and has_org_head(span):
+        return "ORG"                         # "Kazakhstan-Serbia Parliamentary Cooperation Group"
+    if _is_demonym_phrase(text):
+        return None
     if label == "NORP":
         return None
-    if label == "PERSON" and len(span) == 1 and fold(text) in lex.org_heads:
+    if label == "PERSON" and len(span) == 1 and key in lex.org_heads:
         return None
     return label
 
 
-def _strip_titles(span: Span, label: str) -> list[tuple[Span, str]]:
-    """Split "Kazakh President Kassym-Jomart Tokayev" into its qualifier and the person's name."""
-    doc = span.doc
-    inner = [s for s in doc.spans.get(TITLES_KEY, []) if s.start >= span.start and s.end <= span.end]
-    out: list[tuple[Span, str]] = []
-    start = span.start
-    # honorifics are not part of the name used for matching
-    if inner:
-        last = inner[-1]
-        after = doc[last.end: span.end]
-        if after and all(is_name_token(t) for t in after) and len(after) <= 4:
-            before = doc[span.start: inner[0].start]
-            if len(before):
-                b = trim_span(before)
+# --------------------------------------------------------------------------- step 1
+
+def _ner_candidates(doc: Doc) -> list[Cand]:
+    out = []
+    for ent in doc.ents:
+        label = _NER_LABELS.get(ent.label_)
+        if label is None:
+            continue
+        for part in split_on_newlines(doc, ent):
+            span = trim_span(part)
+            if span is not None:
+                out.append(Cand(span.start, span.end, label))
+    return out
+
+
+_MATCHERS: dict[int, PhraseMatcher] = {}
+
+
+def _institution_matcher(doc: Doc) -> PhraseMatcher:
+    """Built once per vocabulary (i.e. per loaded pipeline)."""
+    matcher = _MATCHERS.get(id(doc.vocab))
+    if matcher is None:
+        matcher = PhraseMatcher(doc.vocab, attr="LOWER")
+        matcher.add("ORG", [_as_doc(doc, n) for n in load().institutions.values()])
+        _MATCHERS[id(doc.vocab)] = matcher
+    return matcher
+
+
+def _institution_candidates(doc: Doc) -> list[Cand]:
+    matcher = _institution_matcher(doc)
+    out = []
+    for _, start, end in matcher(doc):
+        if doc[start].text[:1].isupper():
+            out.append(Cand(start, end, "ORG"))
+    return out
+
+
+def _as_doc(doc: Doc, text: str) -> Doc:
+    """A pattern tokenised like article text ("Nur-Sultan" -> Nur, -, Sultan)."""
+    words = text.replace("-", " - ").split()
+    spaces = [True] * len(words)
+    for i, w in enumerate(words[:-1]):
+        if w == "-" or words[i + 1] == "-":
+            spaces[i] = False
+    spaces[-1] = False
+    return Doc(doc.vocab, words=words, spaces=spaces)
+
+
+def _acronym_candidates(doc: Doc, taken: set[int]) -> list[Cand]:
+    """Unknown all-capital words ("TURKPA") are organizations in news; datelines excepted."""
+    lex = load()
+    out = []
+    start = doc._.ng_dateline.end if doc._.ng_dateline is not None else 0
+    for t in doc:
+        if t.i in taken or t.idx < start or not t.is_alpha or not (3 <= len(t.text) <= 8) or not t.text.isupper():
+            continue
+        if lex.is_gazetteer_place(t.text) or lex.is_demonym(t.text) or fold(t.text) in lex.titles:
+            continue
+        sent = t.sent
+        if sum(1 for x in sent if x.is_alpha and x.text.isupper()) > len(sent) / 2:
+            continue  # a shouted line, not an acronym
+        out.append(Cand(t.i, t.i + 1, "ORG"))
+    return out
+
+
+def _bare_body_candidates(doc: Doc, taken: set[int]) -> list[Cand]:
+    """"the Government", "the Senate": a capitalised body word after "the", mid-sentence."""
+    out = []
+    for t in doc[1:]:
+        if t.i in taken or fold(t.text) not in _BARE_BODIES or not t.text[:1].isupper():
+            continue
+        prev = doc[t.i - 1]
+        nxt = doc[t.i + 1] if t.i + 1 < len(doc) else None
+        if prev.lower_ != "the" or prev.is_sent_start:
+            continue
+        if nxt is not None and (nxt.lower_ == "of" or nxt.text[:1].isupper()):
+            continue  # part of a longer name the NER should have had
+        out.append(Cand(t.i, t.i + 1, "ORG"))
+    return out
+
+
+# --------------------------------------------------------------------------- step 2
+
+def _strip_titles(doc: Doc, c: Cand) -> list[Cand]:
+    """"Kazakh President Kassym-Jomart Tokayev" -> the person's name (and a qualifying org)."""
+    for s in doc.spans.get(TITLES_KEY, []):
+        if c.start < s.start < c.end < s.end:
+            # "Kyrgyz Foreign" + "Foreign Minister": the name stops where the title starts
+            c = Cand(c.start, s.start, c.label, c.strong)
+            break
+    titles = [s for s in doc.spans.get(TITLES_KEY, []) if s.start >= c.start and s.end <= c.end]
+    if titles:
+        last = titles[-1]
+        if last.end < c.end and is_name_span(doc, last.end, c.end) and len(_words(doc, last.end, c.end)) <= 4:
+            out = []
+            if titles[0].start > c.start:
+                b = trim_span(doc[c.start: titles[0].start])
                 if b is not None:
                     blabel = relabel(b, "ORG")
                     if blabel:
-                        out.append((b, blabel))
-            out.append((after, "PERSON"))
+                        out.append(Cand(b.start, b.end, blabel))
+            out.append(Cand(last.end, c.end, "PERSON"))
             return out
-        if last.start == span.start and after and label == "ORG":
-            return [(s, label) for s in [trim_span(after)] if s is not None]
-    while start < span.end - 1 and fold(doc[start].text) in HONORIFICS:
+        if last.start == c.start and last.end < c.end and c.label == "ORG":
+            rest = trim_span(doc[last.end: c.end])
+            return [Cand(rest.start, rest.end, "ORG")] if rest is not None else []
+    start = c.start
+    while start < c.end - 1 and fold(doc[start].text).rstrip(".") in {h.rstrip(".") for h in HONORIFICS}:
         start += 1
-    return [(doc[start: span.end], label)]
+    return [Cand(start, c.end, c.label, c.strong)]
 
 
-def _split_trailing_person(span: Span, persons: set[str]) -> list[tuple[Span, str]] | None:
+def _split_trailing_person(doc: Doc, c: Cand, persons: set[str]) -> list[Cand] | None:
     """"Senate of Poland Tomasz Grodzki" -> ORG + PERSON, when the tail is evidently a name."""
-    doc = span.doc
     lex = load()
-    for n in (3, 2):
-        if len(span) <= n:
+    for n in (4, 3, 2):
+        start = c.end - n
+        if start <= c.start or not is_name_span(doc, start, c.end):
             continue
-        tail = doc[span.end - n: span.end]
-        if not all(is_name_token(t) for t in tail):
+        if doc[start - 1].text in "-‐":
             continue
-        prev = doc[span.end - n - 1]
-        known = name_key(tail.text) in persons
+        prev = doc[start - 1]
+        known = name_key(doc[start:c.end].text) in persons
         boundary = (lex.place_country(prev.text) is not None or fold(prev.text) in lex.org_heads
                     or fold(prev.text) in lex.titles or lex.is_gazetteer_place(prev.text))
         if known or boundary:
-            head = trim_span(doc[span.start: span.end - n])
+            head = trim_span(doc[c.start:start])
             if head is None:
                 return None
-            hlabel = relabel(head, "ORG") or "ORG"
-            return [(head, hlabel), (tail, "PERSON")]
+            return [Cand(head.start, head.end, relabel(head, "ORG") or "ORG"), Cand(start, c.end, "PERSON")]
     return None
 
 
-def _person_context(span: Span) -> bool:
-    """Text around a span that says it names a person: a title before it, "as the" after it..."""
-    doc = span.doc
+def _split_possessive_place(doc: Doc, c: Cand) -> list[Cand] | None:
+    """"Kyrgyzstan's Jogorku Kenesh" -> PLACE + ORG."""
+    lex = load()
+    for i in range(c.start + 1, c.end - 1):
+        if doc[i].lower_ in ("'s", "’s") and lex.place_country(doc[c.start:i].text):
+            return [Cand(c.start, i, "PLACE"), Cand(i + 1, c.end, c.label)]
+    return None
+
+
+def _extend_org(doc: Doc, c: Cand, by_start: dict[int, Cand]) -> Cand:
+    """Finish organization names the NER cut short."""
+    lex = load()
+    end = c.end
+    # "the Senate of the" + "Kazakh Parliament" / "... of" + "Kazakhstan"
+    while end < len(doc) and doc[end - 1].lower_ in ("of", "the", "and") and end - 1 >= c.start:
+        nxt = by_start.get(end)
+        if nxt is not None:
+            end = nxt.end
+            continue
+        j = end
+        while j < len(doc) and (is_name_token(doc[j]) or fold(doc[j].text) in lex.org_heads
+                                or lex.is_demonym(doc[j].text)) and doc[j].text[:1].isupper():
+            j += 1
+        if j == end:
+            break
+        end = j
+    # "Congress of Leaders of World" + "and Traditional Religions": the name goes on when it
+    # does not yet end with an organization word
+    if end + 1 < len(doc) and doc[end].lower_ == "and" and fold(doc[end - 1].text) not in lex.org_heads \
+            and any(t.lower_ == "of" for t in doc[c.start:end]):
+        j = end + 1
+        while j < len(doc) and doc[j].text[:1].isupper() and doc[j].is_alpha and j not in by_start:
+            j += 1
+        if j > end + 1:
+            end = j
+    # "CSTO" + "PA": an acronym continued by another capitalised abbreviation
+    while end < len(doc) and doc[end].is_alpha and doc[end].text.isupper() and 2 <= len(doc[end].text) <= 5 \
+            and doc[end - 1].text.isupper() and end not in by_start:
+        end += 1
+    # an opening guillemet is closed inside the name: «Institute of Presidency: Kazakhstani Model»
+    text = doc[c.start:end].text
+    if text.count("«") > text.count("»"):
+        j = end
+        while j < len(doc) and j < end + 20 and doc[j].text != "»" and not doc[j].is_space:
+            j += 1
+        if j < len(doc) and doc[j].text == "»":
+            end = j + 1
+    return Cand(c.start, end, c.label, c.strong)
+
+
+def _join_of(doc: Doc, cands: list[Cand]) -> list[Cand]:
+    """ORG "of [the]" ORG/PLACE -> one organization name ("Majilis of the Kazakh Parliament")."""
+    cands = sorted(cands, key=lambda c: c.start)
+    out: list[Cand] = []
+    i = 0
+    while i < len(cands):
+        c = cands[i]
+        if c.label == "ORG" and i + 1 < len(cands):
+            n = cands[i + 1]
+            gap = [t.lower_ for t in doc[c.end:n.start]]
+            if n.label in ("ORG", "PLACE") and gap in (["of"], ["of", "the"]):
+                out.append(Cand(c.start, n.end, "ORG", c.strong))
+                i += 2
+                continue
+        out.append(c)
+        i += 1
+    return out
+
+
+def _extend_place(doc: Doc, c: Cand) -> Cand:
+    """"Karaganda" + "region" -> one place name."""
+    if c.end < len(doc) and doc[c.end].lower_ in _PLACE_SUFFIXES and doc[c.end].pos_ == "NOUN":
+        return Cand(c.start, c.end + 1, c.label, c.strong)
+    return c
+
+
+# --------------------------------------------------------------------------- step 4
+
+def _person_context(doc: Doc, start: int, end: int) -> bool:
+    """Text around a name that says it names a person: a title before it, "as the" after it..."""
     titles = doc.spans.get(TITLES_KEY, [])
-    if any(s.end == span.start for s in titles):
+    if any(s.end == start for s in titles):
         return True
-    nxt = [t.lower_ for t in doc[span.end: span.end + 4]]
-    if nxt[:2] == ["as", "the"] or (nxt and nxt[0] in ("said", "noted", "stressed", "told")):
+    nxt = [t.lower_ for t in doc[end: end + 4]]
+    if nxt[:2] == ["as", "the"] or (nxt and nxt[0] in ("said", "noted", "stressed", "told", "added")):
         return True
-    if len(nxt) >= 2 and nxt[0] in ("has", "was", "is", "had", "have") and any(
-            w in ("elected", "appointed", "named", "been") for w in nxt[1:]):
+    if nxt and nxt[0] in _APPOINT_WORDS:
+        return True
+    if len(nxt) >= 2 and nxt[0] in ("has", "was", "is", "had", "have") and any(w in _APPOINT_WORDS or w == "been" for w in nxt[1:]):
+        return True
+    if start > 0 and fold(doc[start - 1].text).rstrip(".") in {h.rstrip(".") for h in HONORIFICS}:
         return True
     return False
 
@@ -134,88 +352,130 @@ def _org_context(doc: Doc, start: int, end: int) -> bool:
     j = start - 1
     if j >= 0 and doc[j].lower_ == "the":
         j -= 1
-    if j >= 0 and doc[j].lower_ == "of" and any(s.end == j for s in titles):
-        return True
-    return False
+    return j >= 0 and doc[j].lower_ == "of" and any(s.end == j for s in titles)
 
+
+def _place_context(doc: Doc, start: int) -> bool:
+    j = start - 1
+    if j >= 0 and doc[j].lower_ == "the":
+        j -= 1
+    if j >= 0 and doc[j].lower_ in _PLACE_PREPOSITIONS:
+        return True
+    return j >= 1 and doc[j].lower_ == "by" and doc[j - 1].lemma_ == "host"
+
+
+def _vote(doc: Doc, cands: list[Cand]) -> list[Cand]:
+    """One type per name across the article, from every occurrence and its context."""
+    occurrences: dict[str, list[Cand]] = defaultdict(list)
+    for c in cands:
+        occurrences[name_key(doc[c.start:c.end].text)].append(c)
+    full_persons = {k for k, cs in occurrences.items() if len(k.split()) >= 2 and any(c.label == "PERSON" for c in cs)}
+    parts = {w for k in full_persons for w in k.split()}
+    lex = load()
+    out = []
+    for key, cs in occurrences.items():
+        span = doc[cs[0].start:cs[0].end]
+        strong = [c.label for c in cs if c.strong]
+        votes = Counter(c.label for c in cs)
+        words = key.split()
+        head = has_org_head(span) or is_acronym(span.text) or key in lex.institutions
+        if strong:
+            label = strong[0]
+        elif lex.is_gazetteer_place(span.text):
+            label = "PLACE"
+        elif head:
+            label = "ORG" if not lex.is_gazetteer_place(span.text) else "PLACE"
+        elif any(_org_context(doc, c.start, c.end) for c in cs) and len(words) == 1 and key not in parts:
+            label = "ORG"
+        elif votes["PERSON"] and (key in full_persons or key in parts):
+            label = "PERSON"
+        elif len(words) >= 2 and is_name_span(doc, cs[0].start, cs[0].end) and (
+                votes["PERSON"] or any(_person_context(doc, c.start, c.end) for c in cs)
+                or _variant_of_person(key, full_persons)):
+            label = "PERSON"
+        elif votes["ORG"] and not votes["PERSON"] and all(_place_context(doc, c.start) for c in cs):
+            label = "PLACE"
+        else:
+            label = votes.most_common(1)[0][0]
+        for c in cs:
+            out.append(Cand(c.start, c.end, label, c.strong))
+    return out
+
+
+def _variant_of_person(key: str, persons: set[str]) -> bool:
+    """"Dariga Nazarbayev" for a known "Dariga Nazarbayeva": same first name, surname off by one letter."""
+    from kg.extract.coref import similar_surname
+    words = key.split()
+    return any(p.split()[0] == words[0] and similar_surname(p.split()[-1], words[-1]) for p in persons)
+
+
+# --------------------------------------------------------------------------- the component
 
 def find_mentions(doc: Doc) -> list[Span]:
-    lex = load()
-    cands: list[tuple[Span, str]] = []
-    for ent in doc.ents:
-        label = _NER_LABELS.get(ent.label_)
-        if label is None:
-            continue
-        for part in split_on_newlines(doc, ent):
-            span = trim_span(part)
-            if span is None:
-                continue
-            for sub, sublabel in _strip_titles(span, label):
-                new = relabel(sub, sublabel)
-                if new:
-                    cands.append((sub, new))
-
-    # Document-level evidence 1: the full names of persons.
-    persons = {name_key(s.text) for s, lab in cands if lab == "PERSON" and len(s) >= 2}
-    repaired: list[tuple[Span, str]] = []
-    for span, label in cands:
-        if label == "ORG":
-            split = _split_trailing_person(span, persons)
-            if split:
-                repaired.extend(split)
-                continue
-            if (not has_org_head(span) and not is_acronym(span.text) and 2 <= len(span) <= 4
-                    and all(is_name_token(t) for t in span)
-                    and (name_key(span.text) in persons or _person_context(span))):
-                label = "PERSON"
-        repaired.append((span, label))
-    persons |= {name_key(s.text) for s, lab in repaired if lab == "PERSON" and len(s) >= 2}
-    name_parts = set()
-    for p in persons:
-        parts = p.split()
-        name_parts.update(parts)
-
-    # Document-level evidence 2: vote on the type of each name across the article.
-    votes: dict[str, Counter] = defaultdict(Counter)
-    for span, label in repaired:
-        votes[name_key(span.text)][label] += 1
-    for span, label in repaired:
-        key = name_key(span.text)
-        if label in ("PERSON", "ORG") and len(span) == 1 and key not in name_parts:
-            if any(_org_context(doc, s.start, s.end) for s, _ in repaired if name_key(s.text) == key) \
-                    or _org_context(doc, span.start, span.end):
-                votes[key]["ORG"] += 100
-    final: list[Span] = []
-    for span, label in repaired:
-        key = name_key(span.text)
-        if label in ("PERSON", "ORG"):
-            label = "PERSON" if key in persons else votes[key].most_common(1)[0][0]
-        final.append(Span(doc, span.start, span.end, label=label))
-
-    # The dateline overrides whatever NER made of it.
+    cands = _ner_candidates(doc)
     dl = doc._.ng_dateline
+    strong: list[Cand] = []
     if dl is not None:
         for offsets, label in ((dl.place, "PLACE"), (dl.agency, "ORG")):
-            if offsets is None:
-                continue
-            s = doc.char_span(offsets[0], offsets[1], label=label, alignment_mode="expand")
-            if s is not None:
-                final = [f for f in final if f.end <= s.start or f.start >= s.end]
-                final.append(s)
+            if offsets is not None:
+                s = doc.char_span(offsets[0], offsets[1], alignment_mode="expand")
+                if s is not None:
+                    strong.append(Cand(s.start, s.end, label, strong=True))
+    taken = {i for c in cands + strong for i in range(c.start, c.end)}
+    for extra in _institution_candidates(doc):
+        overlapping = [c for c in cands if c.start < extra.end and extra.start < c.end]
+        if all(c.label in ("NORP", "PLACE") or (c.end - c.start) < (extra.end - extra.start) for c in overlapping):
+            cands = [c for c in cands if c not in overlapping] + [extra]
+    taken = {i for c in cands + strong for i in range(c.start, c.end)}
+    cands += _acronym_candidates(doc, taken) + _bare_body_candidates(doc, taken)
 
-    # Other occurrences of the names found, which NER missed.
-    final = filter_spans(final)
+    # step 2: repairs
+    repaired: list[Cand] = []
+    for c in cands:
+        for sub in _strip_titles(doc, c):
+            label = relabel(doc[sub.start:sub.end], sub.label)
+            if label:
+                repaired.append(Cand(sub.start, sub.end, label, sub.strong))
+    persons = {name_key(doc[c.start:c.end].text) for c in repaired if c.label == "PERSON" and c.end - c.start >= 2}
+    split: list[Cand] = []
+    for c in repaired:
+        parts = None
+        if c.label == "ORG":
+            parts = _split_trailing_person(doc, c, persons) or _split_possessive_place(doc, c)
+        split.extend(parts or [c])
+    by_start = {c.start: c for c in split}
+    grown = [_extend_org(doc, c, by_start) if c.label == "ORG" else
+             _extend_place(doc, c) if c.label == "PLACE" else c for c in split]
+    grown = _join_of(doc, [c for c in grown if c.label != "NORP"])
+    final = _non_overlapping(doc, strong + [c for c in grown if not any(
+        s.start < c.end and c.start < s.end for s in strong)])
+
+    # step 3: every occurrence of a name found is a mention
     matcher = PhraseMatcher(doc.vocab, attr="ORTH")
     seen: set[str] = set()
-    for s in final:
-        if s.text not in seen:
-            seen.add(s.text)
-            matcher.add(s.label_, [s.as_doc()])
-    taken = {i for s in final for i in range(s.start, s.end)}
-    extra = [Span(doc, start, end, label=doc.vocab.strings[match_id])
-             for match_id, start, end in matcher(doc)
+    for c in final:
+        text = doc[c.start:c.end].text
+        if text not in seen:
+            seen.add(text)
+            matcher.add(c.label, [doc[c.start:c.end].as_doc()])
+    taken = {i for c in final for i in range(c.start, c.end)}
+    extra = [Cand(start, end, doc.vocab.strings[mid]) for mid, start, end in matcher(doc)
              if not any(i in taken for i in range(start, end))]
-    return sorted(filter_spans(final + extra), key=lambda s: s.start)
+    final = _non_overlapping(doc, final + extra)
+
+    # step 4: one type per name
+    return [c.span(doc) for c in sorted(_vote(doc, final), key=lambda c: c.start)]
+
+
+def _non_overlapping(doc: Doc, cands: list[Cand]) -> list[Cand]:
+    spans = filter_spans([Span(doc, c.start, c.end, label=c.label) for c in cands])
+    keep = {(s.start, s.end) for s in spans}
+    out, seen = [], set()
+    for c in sorted(cands, key=lambda c: (not c.strong, c.start)):
+        if (c.start, c.end) in keep and (c.start, c.end) not in seen:
+            seen.add((c.start, c.end))
+            out.append(c)
+    return out
 
 
 def tag_mentions(doc: Doc) -> Doc:

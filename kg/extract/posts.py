@@ -63,16 +63,21 @@ class _Index:
         PERSON mention.
         """
         doc, org, steps = self.doc, None, 0
+        possessive = False
         while i < len(doc) and steps < _GAP_LIMIT:
             m = self.start.get(i)
             if m is not None:
                 if m.label_ == "PERSON":
                     return org, i, True
-                if m.label_ == "ORG" and org is None:
-                    org = m
+                if m.label_ == "ORG" and (org is None or possessive):
+                    org = m          # "the Congress' Secretariat": the possessed body
                 i = m.end
+                possessive = i < len(doc) and doc[i].lower_ in ("'s", "’s", "'", "’")
+                if possessive:
+                    i += 1
                 steps += 1
                 continue
+            possessive = False
             t = doc[i]
             if t.lower_ in _GAP_WORDS or (t.text[:1].isupper() and t.pos_ in ("PROPN", "NOUN", "ADJ", "X")):
                 pass

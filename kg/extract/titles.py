@@ -40,9 +40,31 @@ class TitleFinder:
                     start -= 2
                 else:
                     break
+            if label == "TITLE":
+                end = _with_portfolio(doc, start, end)
             spans.append(Span(doc, start, end, label=label))
         doc.spans[TITLES_KEY] = filter_spans(spans)
         return doc
+
+
+#: Titles that take a portfolio: "Minister of Foreign Affairs", "Secretary for Health".
+PORTFOLIO_TITLES = frozenset({"minister", "secretary", "commissioner", "envoy", "representative",
+                              "coordinator", "adviser", "advisor"})
+
+
+def _with_portfolio(doc: Doc, start: int, end: int) -> int:
+    """Extend a ministerial title over its portfolio, when the lexicon knows the portfolio."""
+    if fold(doc[end - 1].text) not in PORTFOLIO_TITLES or end >= len(doc) or doc[end].lower_ not in ("of", "for"):
+        return end
+    portfolios = load().portfolios
+    j = end + 1
+    if j < len(doc) and doc[j].lower_ == "the":
+        j += 1
+    best = end
+    for k in range(j + 1, min(len(doc), j + 8) + 1):
+        if fold(doc[j:k].text) in portfolios and doc[j].text[:1].isupper():
+            best = k
+    return best
 
 
 def title_at(doc: Doc, i: int) -> Span | None:
