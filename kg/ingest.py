@@ -10,6 +10,7 @@ import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from pyoxigraph import NamedNode
 from tqdm import tqdm
 
 from kg.articles import Article, read_paths
@@ -17,7 +18,7 @@ from kg.errors import ArticleError
 from kg.extract import Extractor
 from kg.iris import Minter
 from kg.mapping import ArticleMapper
-from kg.resolve import StoreResolver
+from kg.resolve import NameIndex, reconcile, refresh_labels, uses_of
 from kg.store import GraphStore
 
 
@@ -57,7 +58,9 @@ def ingest_paths(paths: Iterable[str | os.PathLike[str]], store: GraphStore, min
             report.unchanged.append(a.id)
         else:
             todo.append(a)
-    mapper = ArticleMapper(minter, version, resolve=StoreResolver(store, minter))
+    index = NameIndex.load(store)
+    mapper = ArticleMapper(minter, version, resolve=index.hook(minter))
+    written: set[str] = set()
     bar = tqdm(total=len(todo), unit="article", desc="ingest", disable=not progress or not todo,
                file=sys.stderr, dynamic_ncols=True)
     try:
@@ -67,10 +70,36 @@ def ingest_paths(paths: Iterable[str | os.PathLike[str]], store: GraphStore, min
                 report.failed.append(ArticleError(article.source or article.id, None,
                                                   f"extraction failed: {type(extraction).__name__}: {extraction}"))
                 continue
+            graph = minter.article(article.id)
+            index.drop_graph(graph)          # resolve against the other articles only
             quads = mapper.quads(article, extraction)
-            store.replace_graph(minter.article(article.id), quads)
+            store.replace_graph(graph, quads)
+            iris = mapper.entity_iris(extraction)
+            index.add_graph(graph, uses_of(extraction.entities, iris))
+            written |= set(iris.values())
             report.ingested.append(article.id)
     finally:
         bar.close()
-        store.flush()
+    if report.ingested:
+        settle(store, index, minter, written)
+    store.flush()
     return report
+
+
+def settle(store: GraphStore, index: NameIndex, minter: Minter, iris: set[str]) -> None:
+    """After articles changed: re-resolve names across the corpus, then refresh entity labels."""
+    changed = reconcile(store, index, minter)
+    refresh_labels(store, minter, iris | changed)
+
+
+def remove_article(store: GraphStore, minter: Minter, identifier: str) -> bool:
+    """Delete one article's facts and nothing else; entities mentioned elsewhere stay."""
+    graph = minter.article(identifier)
+    iris = {q.subject.value for q in store.store.quads_for_pattern(None, None, None, NamedNode(graph))
+            if q.subject.value.startswith(minter.id)}
+    if not store.remove_graph(graph):
+        return False
+    index = NameIndex.load(store)
+    settle(store, index, minter, iris)
+    store.flush()
+    return True

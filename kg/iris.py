@@ -40,6 +40,10 @@ class Minter:
     def event(self, identifier: str, index: int) -> str:
         return f"{self.id}event/{quote(identifier, safe='-._~')}-{index}"
 
+    def entities_graph(self) -> str:
+        """The corpus-level graph giving each entity its one rdfs:label (see kg.resolve)."""
+        return f"{self.base}graph/entities"
+
     def activity(self, identifier: str) -> str:
         return f"{self.id}activity/{quote(identifier, safe='-._~')}"
 

@@ -14,6 +14,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 from kg.articles import Article
 from kg.iris import Minter
 from kg.model import ArticleExtraction, Entity, Event, Post, Span
+from kg.names import name_key
 from kg.vocab import DCTERMS, FOAF, ITSRDF, NG, NIF, ORG, PROV, RDF, RDFS, SCHEMA, SEM, SKOS, XSD
 
 ENTITY_CLASSES = {"Person": NG.Person, "Organization": NG.Organization, "Place": NG.Place}
@@ -103,9 +104,14 @@ class ArticleMapper:
             yield q(E, RDF.type, ENTITY_CLASSES[e.kind])
             for sup in ENTITY_SUPERCLASSES[e.kind]:
                 yield q(E, RDF.type, sup)
-            yield q(E, RDFS.label, Literal(e.name))
-            for alias in e.aliases:
-                yield q(E, SKOS.altLabel, Literal(alias))
+            # the names this article uses; the corpus-wide rdfs:label is derived from the
+            # preferred names of every article (kg.resolve.refresh_labels)
+            yield q(E, NG.preferredName, Literal(e.name))
+            for name in e.names:
+                yield q(E, SKOS.altLabel, Literal(name))
+            for key in sorted({name_key(n) for n in e.names}):
+                yield q(E, NG.nameKey, Literal(key))
+            yield q(E, NG.localKey, Literal(e.key))
             for s in e.mentions:
                 yield from self._nif_string(q, a_iri, ctx, s, NIF.Phrase)
                 yield q(NamedNode(m.offset(a_iri, s.start, s.end)), ITSRDF.taIdentRef, E)
@@ -185,7 +191,8 @@ class ArticleMapper:
             yield q(E, SEM.hasActor, X)
             yield q(E, ACTOR_PROPERTIES[actor.part], X)
             names.append(entity_names[actor.entity])
-        label = f"{ev.kind}{' (announced)' if ev.status == 'planned' else ''}: {', '.join(names)}"
+        kind = "Dismissal" if ev.dismissal else ev.kind
+        label = f"{kind}{' (announced)' if ev.status == 'planned' else ''}: {', '.join(names)}"
         if ev.date:
             label += f" ({ev.date.isoformat()})"
             yield q(E, SEM.hasTimeStamp, _date(ev.date))
@@ -199,6 +206,8 @@ class ArticleMapper:
             yield q(E, NG.quote, Literal(ev.quote))
         if ev.post is not None:
             yield q(E, NG.post, self._membership(ev.post, iris))
+        if ev.dismissal:
+            yield q(E, NG.dismissal, Literal("true", datatype=XSD.boolean))
         if ev.evidence is not None:
             yield from self._evidence(q, a_iri, ctx, ev.evidence, seen)
             yield q(E, NG.evidence, NamedNode(self.minter.offset(a_iri, ev.evidence.start, ev.evidence.end)))

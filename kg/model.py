@@ -69,6 +69,7 @@ class Event:
     post: Post | None = None          # Appointment: the post taken up
     document: str | None = None       # Signing: what was signed, as written
     quote: str | None = None          # Statement: the quoted words
+    dismissal: bool = False           # Appointment: the person was dismissed from the post
 
 
 @dataclass

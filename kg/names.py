@@ -4,11 +4,17 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from anyascii import anyascii
+
+
+_EXTRA_FOLDS = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ı": "i", "ß": "ss",
+                              "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ð": "d", "þ": "th", "\u2019": "'",
+                              "\u2018": "'"})
+
 
 def fold(text: str) -> str:
     """Lower-case and strip accents and curly quotes: the key every lexicon lookup uses."""
-    text = text.replace("\u2019", "'").replace("\u2018", "'")
-    text = unicodedata.normalize("NFKD", text)
+    text = unicodedata.normalize("NFKD", text.translate(_EXTRA_FOLDS))
     return "".join(c for c in text if not unicodedata.combining(c)).lower().strip()
 
 
@@ -19,8 +25,7 @@ def strip_possessive(text: str) -> str:
 def slugify(text: str) -> str:
     """ASCII, lower-case, hyphenated: the stable local part of an IRI (``Maulen Ashimbayev`` ->
     ``maulen-ashimbayev``; ``Ürümqi`` -> ``urumqi``)."""
-    text = unicodedata.normalize("NFKD", text.replace("\u2019", "'"))
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = anyascii(text.replace("\u2019", "'"))   # Łukasz -> Lukasz, Ürümqi -> Urumqi, Алматы -> Almaty
     text = re.sub(r"['`]", "", text.lower())
     text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
     if not text:

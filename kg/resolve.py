@@ -1,52 +1,274 @@
 """Cross-article entity resolution: one IRI per real-world entity across the corpus.
 
-Entities with the same kind and fullest name get the same IRI by construction (the IRI is minted
-from the name). This module handles the rest: a mention that names an entity only by a short
-form (a surname, an acronym) takes the IRI of the one stored entity known by that name.
+Extraction gives every entity a key from its own article (``person:maulen-ashimbayev``,
+``organization:senate-kazakhstan``); entities with the same key are one IRI by construction. This
+module resolves the rest against the other articles of the store:
+
+* a person named only by a surname ("Ashimbayev") takes the IRI of the one person stored with
+  that surname and a full name;
+* an organization known by a name that another organization is also known by ("Turksoy") takes
+  that organization's IRI when the other one knows strictly more names (the long form and the
+  acronym), so an alias learnt in one article helps the next.
+
+Resolution only looks at *other* articles, and :func:`reconcile` re-applies it to every stored
+article after a batch, so the IRIs do not depend on the order in which articles arrive. Finally
+the corpus-level graph ``{base}graph/entities`` gives each entity one ``rdfs:label``: the best of
+the names the articles prefer for it.
 """
 from __future__ import annotations
 
-from pyoxigraph import Literal
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from pyoxigraph import Literal, NamedNode, Quad
 
 from kg.iris import Minter
 from kg.model import Entity
 from kg.names import name_key
 from kg.store import GraphStore
+from kg.vocab import NG, ORG, RDFS
 
-_KIND_CLASS = {"Person": "ng:Person", "Organization": "ng:Organization", "Place": "ng:Place"}
+RESOLVED_KINDS = {"Person": NG.Person, "Organization": NG.Organization}
+_KIND_OF = {v.value: k for k, v in RESOLVED_KINDS.items()}
 
 
-class StoreResolver:
-    """Resolves short-form entities against what the store already holds."""
+@dataclass
+class _Use:
+    """One entity as one article states it."""
 
-    def __init__(self, store: GraphStore, minter: Minter) -> None:
-        self.store = store
-        self.minter = minter
+    iri: str
+    kind: str
+    local: str                       # the key extraction gave it in that article
+    keys: set[str] = field(default_factory=set)
 
-    def __call__(self, entity: Entity) -> str | None:
-        own = self.minter.entity(entity.key)
-        if entity.kind == "Person":
-            words = name_key(entity.name).split()
-            if len(words) != 1:
+
+class NameIndex:
+    """The names of the persons and organizations of every article graph, held in memory.
+
+    Built with one query and kept up to date as graphs are written or dropped, so resolving an
+    entity costs no query. An article is resolved with its own graph dropped from the index:
+    resolution only ever looks at the other articles.
+    """
+
+    def __init__(self) -> None:
+        self.graphs: dict[str, list[_Use]] = {}
+        self.counts: dict[str, Counter] = defaultdict(Counter)     # iri -> name key -> graphs
+        self.kinds: dict[str, str] = {}
+        self.by_key: dict[tuple[str, str], set[str]] = defaultdict(set)
+        self.by_surname: dict[str, set[str]] = defaultdict(set)
+
+    @classmethod
+    def load(cls, store: GraphStore) -> "NameIndex":
+        q = """SELECT ?g ?e ?kind ?local ?key WHERE { GRAPH ?g {
+                 ?e ng:localKey ?local ; ng:nameKey ?key ; a ?kind .
+                 VALUES ?kind { ng:Person ng:Organization } } }"""
+        per_graph: dict[str, dict[str, _Use]] = defaultdict(dict)
+        for r in store.query(q):
+            uses = per_graph[r["g"].value]
+            use = uses.get(r["e"].value)
+            if use is None:
+                use = uses[r["e"].value] = _Use(r["e"].value, _KIND_OF[r["kind"].value], r["local"].value)
+            use.keys.add(r["key"].value)
+        idx = cls()
+        for g, uses in per_graph.items():
+            idx.add_graph(g, list(uses.values()))
+        return idx
+
+    def add_graph(self, graph: str, uses: list[_Use]) -> None:
+        self.drop_graph(graph)
+        self.graphs[graph] = uses
+        for u in uses:
+            self.kinds[u.iri] = u.kind
+            for k in u.keys:
+                self.counts[u.iri][k] += 1
+                if self.counts[u.iri][k] == 1:
+                    self.by_key[(u.kind, k)].add(u.iri)
+                    words = k.split()
+                    if u.kind == "Person" and len(words) >= 2:
+                        self.by_surname[words[-1]].add(u.iri)
+
+    def drop_graph(self, graph: str) -> None:
+        for u in self.graphs.pop(graph, []):
+            for k in u.keys:
+                self.counts[u.iri][k] -= 1
+                if self.counts[u.iri][k] <= 0:
+                    del self.counts[u.iri][k]
+                    self.by_key[(u.kind, k)].discard(u.iri)
+                    words = k.split()
+                    if u.kind == "Person" and len(words) >= 2 and not any(
+                            len(o.split()) >= 2 and o.split()[-1] == words[-1] for o in self.counts[u.iri]):
+                        self.by_surname[words[-1]].discard(u.iri)
+
+    def names(self, iri: str) -> set[str]:
+        return set(self.counts.get(iri, ()))
+
+    def resolve(self, minter: Minter, kind: str, local: str, keys: set[str]) -> str:
+        """The IRI for an entity of an article whose own graph is not in the index."""
+        own = minter.entity(local)
+        if kind == "Person":
+            words = [k.split() for k in keys]
+            if words and all(len(w) == 1 for w in words):
+                found = set().union(*(self.by_surname.get(w[0], set()) for w in words))
+                found.discard(own)
+                if len(found) == 1:
+                    return next(iter(found))
+            return own
+        if kind == "Organization":
+            own_names = self.names(own) | keys
+            better = set()
+            for k in keys:
+                for iri in self.by_key.get((kind, k), ()):
+                    if iri == own:
+                        continue
+                    other = self.names(iri)
+                    if other > own_names or (other == own_names and iri < own):
+                        better.add(iri)
+            if len(better) == 1:
+                return next(iter(better))
+            if len(better) > 1:
+                # the one candidate that knows every name the others know; else ambiguous
+                top = [b for b in better if all(self.names(o) <= self.names(b) for o in better)]
+                if len(top) == 1:
+                    return top[0]
+        return own
+
+    def hook(self, minter: Minter):
+        """The resolver mapping calls for each extracted entity."""
+        def resolve(entity: Entity) -> str | None:
+            if entity.kind not in RESOLVED_KINDS:
                 return None
-            candidates = self._persons_with_surname(words[0])
+            return self.resolve(minter, entity.kind, entity.key, {name_key(n) for n in entity.names})
+        return resolve
+
+
+def uses_of(entities: Iterable[Entity], iris: dict[str, str]) -> list[_Use]:
+    """What an article's graph tells the index: each person's and organization's names."""
+    merged: dict[str, _Use] = {}
+    for e in entities:
+        if e.kind not in RESOLVED_KINDS:
+            continue
+        keys = {name_key(n) for n in e.names}
+        iri = iris[e.key]
+        if iri in merged:
+            merged[iri].keys |= keys
         else:
-            candidates = set()
-            for name in entity.names:
-                candidates |= self._entities_named(entity.kind, name)
-        candidates.discard(own)
-        return next(iter(candidates)) if len(candidates) == 1 else None
+            merged[iri] = _Use(iri, e.kind, e.key, keys)
+    return list(merged.values())
 
-    def _entities_named(self, kind: str, name: str) -> set[str]:
-        q = f"""SELECT DISTINCT ?e ?name WHERE {{
-            ?e a {_KIND_CLASS[kind]} ; rdfs:label|skos:altLabel ?n .
-            FILTER(LCASE(STR(?n)) = LCASE(STR(?name)))
-        }}"""
-        return {r["e"].value for r in self.store.query(q, substitutions={"name": Literal(name)})}
 
-    def _persons_with_surname(self, surname: str) -> set[str]:
-        q = """SELECT DISTINCT ?e ?n ?s WHERE {
-            ?e a ng:Person ; rdfs:label ?n .
-            FILTER(STRENDS(LCASE(STR(?n)), CONCAT(" ", LCASE(STR(?s)))))
-        }"""
-        return {r["e"].value for r in self.store.query(q, substitutions={"s": Literal(surname)})}
+# --------------------------------------------------------------------------- reconcile
+
+def reconcile(store: GraphStore, index: NameIndex, minter: Minter, max_rounds: int = 4) -> set[str]:
+    """Re-resolve every stored article against all the others; rewrite the graphs that change.
+
+    Returns the IRIs whose uses changed (their labels need refreshing).
+    """
+    touched: set[str] = set()
+    for _ in range(max_rounds):
+        changed = False
+        for graph in sorted(index.graphs):
+            uses = index.graphs[graph]
+            index.drop_graph(graph)
+            renames = {}
+            for use in uses:
+                target = index.resolve(minter, use.kind, use.local, use.keys)
+                if target != use.iri:
+                    renames[use.iri] = target
+            if renames:
+                rewrite_graph(store, graph, renames, minter)
+                uses = _merge_uses([_Use(renames.get(u.iri, u.iri), u.kind, u.local, set(u.keys)) for u in uses])
+                touched |= set(renames) | set(renames.values())
+                changed = True
+            index.add_graph(graph, uses)
+        if not changed:
+            break
+    return touched
+
+
+def _merge_uses(uses: list[_Use]) -> list[_Use]:
+    merged: dict[str, _Use] = {}
+    for u in uses:
+        if u.iri in merged:
+            merged[u.iri].keys |= u.keys
+        else:
+            merged[u.iri] = u
+    return list(merged.values())
+
+
+def rewrite_graph(store: GraphStore, graph: str, renames: dict[str, str], minter: Minter) -> None:
+    """Replace entity IRIs in one article graph, renaming memberships minted from them."""
+    g = NamedNode(graph)
+    quads = list(store.store.quads_for_pattern(None, None, None, g))
+    ren = {NamedNode(a): NamedNode(b) for a, b in renames.items()}
+
+    def sub(term):
+        return ren.get(term, term) if isinstance(term, NamedNode) else term
+
+    new = [Quad(sub(q.subject), q.predicate, sub(q.object), g) for q in quads]
+    # memberships are named after person, role and organization: rename them too
+    members, roles, orgs, labels = {}, {}, {}, {}
+    for q in new:
+        if q.predicate == ORG.member:
+            members[q.subject] = q.object
+        elif q.predicate == ORG.organization:
+            orgs[q.subject] = q.object
+        elif q.predicate == ORG.role:
+            roles[q.subject] = q.object
+        elif q.predicate == RDFS.label:
+            labels[q.subject] = q.object
+    mren = {}
+    for m, person in members.items():
+        role = roles.get(m)
+        if role is None or role not in labels:
+            continue
+        org = orgs.get(m)
+        iri = minter.membership(_local(person.value, minter), labels[role].value,
+                                _local(org.value, minter) if org is not None else None)
+        if iri != m.value:
+            mren[m] = NamedNode(iri)
+    if mren:
+        new = [Quad(mren.get(q.subject, q.subject), q.predicate, mren.get(q.object, q.object), g) for q in new]
+    store.replace_graph(graph, list(dict.fromkeys(new)))
+
+
+def _local(iri: str, minter: Minter) -> str:
+    kind, _, slug = iri[len(minter.id):].partition("/")
+    return f"{kind}:{slug}"
+
+
+# --------------------------------------------------------------------------- labels
+
+def _rank(name: str) -> tuple:
+    caps = name.isupper() and len(name) > 4
+    return (caps, -len(name.split()), -len(name), name)
+
+
+def refresh_labels(store: GraphStore, minter: Minter, iris: Iterable[str] | None = None) -> int:
+    """Give each entity one ``rdfs:label`` in the entities graph: the best of its preferred names.
+
+    ``iris=None`` recomputes every entity. Returns the number of labels written.
+    """
+    graph = NamedNode(minter.entities_graph())
+    wanted = None if iris is None else {NamedNode(i) for i in iris}
+    preferred: dict[NamedNode, set[str]] = defaultdict(set)
+    for entity, name in _preferred_names(store, graph):
+        if wanted is None or entity in wanted:
+            preferred[entity].add(name)
+    old = [q for q in store.store.quads_for_pattern(None, RDFS.label, None, graph)
+           if wanted is None or q.subject in wanted]
+    for q in old:
+        store.store.remove(q)
+    new = [Quad(e, RDFS.label, Literal(sorted(names, key=_rank)[0]), graph) for e, names in preferred.items()]
+    store.store.extend(new)
+    store.touch()
+    return len(new)
+
+
+def _preferred_names(store: GraphStore, entities_graph: NamedNode) -> Iterable[tuple[NamedNode, str]]:
+    for q in store.store.quads_for_pattern(None, NG.preferredName, None, None):
+        if q.graph_name != entities_graph:
+            yield q.subject, q.object.value
+
+
+__all__ = ["NameIndex", "reconcile", "refresh_labels", "uses_of", "rewrite_graph"]

@@ -28,7 +28,10 @@ def test_article_record_follows_the_contract(store):
 
 def test_every_fact_is_in_the_article_graph(store):
     g = NamedNode(BASE + "id/article/000_680be299d0ccbf4c")
-    assert ask(store, "ASK { GRAPH ?g { ?p a ng:Person ; rdfs:label 'Maulen Ashimbayev' } }", g=g, p=ASH)
+    assert ask(store, "ASK { GRAPH ?g { ?p a ng:Person ; skos:altLabel 'Maulen Ashimbayev' } }", g=g, p=ASH)
+    # one corpus-wide label, in the entities graph
+    labels = [r["l"].value for r in store.query("SELECT ?p ?l WHERE { ?p rdfs:label ?l }", substitutions={"p": ASH})]
+    assert labels == ["Maulen Ashimbayev"]
     assert not ask(store, "ASK { GRAPH ?g { ?s ?p ?o } }", g=NamedNode("urn:x-none"))
 
 

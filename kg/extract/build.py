@@ -151,14 +151,14 @@ class _Builder:
                     continue
                 if all(a.entity != key for a in actors):
                     actors.append(Actor(key, part))
-            date = explicit_date(f.sentence, self.date) or relative_date(f.sentence, self.date)
+            date = explicit_date(f.sentence, self.date) or relative_date(f.sentence, self.date, f.planned, f.trigger)
             place = self.key_of(f.place)
             if place is not None and self.out[place].kind != "Place":
                 place = None
             if f.kind == "Visit":
                 if place is None and f.place_is_home and self.home is not None:
                     place = self.place_for_country(self.home)
-            elif f.kind != "PhoneCall" and place is None:
+            elif f.kind != "PhoneCall" and place is None and not f.planned:
                 place = default_place
             status = "planned" if f.planned else "happened"
             base = dict(date=date, place=place, status=status, evidence=_span(f.sentence))
@@ -193,8 +193,26 @@ class _Builder:
         for f, post in appointments:
             date = explicit_date(f.sentence, self.date) or relative_date(f.sentence, self.date)
             events.append(Event("Appointment", [Actor(post.person, "appointee")], date=date,
-                                place=default_place, status="happened", evidence=post.evidence, post=post))
-        return merge_events(events)
+                                place=default_place, status="happened", evidence=post.evidence, post=post,
+                                dismissal=f.dismissed))
+        events = merge_events(events)
+        meetings = [e for e in events if e.kind == "Meeting" and e.status == "happened"]
+        if len(meetings) == 1 and (meetings[0].place is None or meetings[0].place == default_place):
+            place, date = self.anonymous_meeting_details(findings)
+            if place is not None:
+                meetings[0].place = place
+                meetings[0].date = date or meetings[0].date
+        return events
+
+    def anonymous_meeting_details(self, findings: list[EventFinding]) -> tuple[str | None, dt.date | None]:
+        """Place and date said of a meeting whose participants are not named ("The ministers met
+        in Vienna on Saturday"): they describe the article's one named meeting."""
+        for f in findings:
+            if f.kind == "Meeting" and not f.actors and not f.planned:
+                place = self.key_of(f.place)
+                if place is not None and self.out[place].kind == "Place":
+                    return place, explicit_date(f.sentence, self.date) or relative_date(f.sentence, self.date)
+        return None, None
 
     @staticmethod
     def _last_meeting_actors(events: list[Event], part: str) -> list[Actor]:

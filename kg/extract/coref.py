@@ -338,6 +338,46 @@ def group_entities(doc: Doc, mentions: list[Span]) -> Entities:
     return Entities(_group_persons(persons) + _group_orgs(orgs, home) + _group_places(places))
 
 
-def entity_key(group: EntityGroup) -> str:
-    """The article-local key of an entity, from its kind and fullest name."""
+_STATE_BODY_WORDS = frozenset({"upper", "lower", "national", "supreme", "grand", "state", "federal", "people",
+                               "chamber", "house", "republic", "of", "the", "and", "for", "high", "central",
+                               "presidential", "executive", "legislative", "constitutional"})
+
+
+def is_state_body(core: str) -> bool:
+    """"senate", "state duma", "ministry of foreign affairs": a body every country has, which an
+    article names without its country when it means its own."""
+    lex = load()
+    if not core:
+        return False
+    if core in lex.institutions:
+        return True
+    words = core.split()
+    rest = " ".join(w for w in words if w not in lex.org_heads and w not in _STATE_BODY_WORDS)
+    return any(w in lex.org_heads for w in words) and (not rest or rest in lex.portfolios)
+
+
+def entity_key(group: EntityGroup, home: Country | None = None) -> str:
+    """The key of an entity, which is also the local part of its IRI.
+
+    Persons: the full name without honorifics. Places: the gazetteer's name for a country or
+    city, whatever variant the text uses. Organizations: the core of the name and the country
+    it belongs to ("Senate of the Kazakh Parliament", "Kazakh Senate" and, in a story filed in
+    Kazakhstan, "the Senate" are all ``senate-kazakhstan``), else the fullest name.
+    """
+    lex = load()
+    if group.kind == "Organization":
+        core, country = org_core(group.names[0])
+        country = group.country or country
+        if country is None and home is not None and is_state_body(core):
+            country = home
+        if country is not None and core:
+            return f"organization:{slugify(core + ' ' + country.name)}"
+    if group.kind == "Place":
+        c = group.country
+        if c is not None and lex.country_by_name.get(fold(group.name)) is c:
+            return f"place:{slugify(c.name)}"
+        for name in group.names:
+            key = fold(name)
+            if key in lex.cities:  # the city's current name ("Astana" for "Nur-Sultan")
+                return f"place:{slugify(lex.cities[key])}"
     return f"{group.kind.lower()}:{slugify(group.slug_source)}"

@@ -178,16 +178,24 @@ class _Mentions:
 
 
 def _is_planned(tok: Token) -> bool:
-    for t in (tok, *list(tok.ancestors)[:3]):
+    """Future or intended: "will meet", "is scheduled to meet", "the upcoming visit".
+
+    Looks at the trigger and up its clause, never across a relative or adverbial clause
+    ("X, who is on a visit, will travel on" is a visit that is happening).
+    """
+    chain = [tok]
+    t = tok
+    while t.dep_ not in ("relcl", "advcl", "ccomp", "ROOT", "acl", "parataxis") and t.head is not t and len(chain) < 4:
+        t = t.head
+        chain.append(t)
+    for t in chain:
         for c in t.children:
-            if c.dep_ == "aux" and c.lower_ in ("will", "shall", "'ll", "to"):
+            if c.dep_ in ("aux", "auxpass") and c.lower_ in ("will", "shall", "'ll", "to"):
                 return True
             if c.dep_ in ("amod", "compound") and c.lower_ in FUTURE_MARKERS:
                 return True
-        if t is not tok and t.lemma_.lower() in FUTURE_GOVERNORS and tok.dep_ in ("xcomp", "dobj", "ccomp"):
+        if t is not tok and t.lemma_.lower() in FUTURE_GOVERNORS:
             return True
-        if t.sent != tok.sent:
-            break
     return False
 
 
@@ -218,13 +226,42 @@ def explicit_date(sentence: Span, article_date: dt.date | None) -> dt.date | Non
         return None
 
 
-def relative_date(sentence: Span, article_date: dt.date | None) -> dt.date | None:
+def _clause_tokens(trigger: Token) -> set[int]:
+    """Token indices of the clause around a trigger (its verb's subtree, minus embedded clauses)."""
+    head = trigger
+    while head.dep_ not in ("ROOT", "relcl", "advcl", "ccomp", "conj") and head.head is not head:
+        head = head.head
+    out, stack = set(), [head]
+    while stack:
+        t = stack.pop()
+        out.add(t.i)
+        stack.extend(c for c in t.children if c.dep_ not in ("relcl", "advcl", "ccomp", "conj") or t is trigger)
+    return out
+
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def relative_date(sentence: Span, article_date: dt.date | None, planned: bool = False,
+                  trigger: Token | None = None) -> dt.date | None:
+    """"today" (or nothing said) is the article's date; "yesterday" the day before; a weekday is
+    the last such day up to the article's date (the next one for announced events)."""
     if article_date is None:
         return None
-    words = {t.lower_ for t in sentence}
+    words = [t.lower_ for t in sentence]
     if "yesterday" in words:
         return article_date - dt.timedelta(days=1)
-    return article_date
+    if "tomorrow" in words:
+        return article_date + dt.timedelta(days=1)
+    clause = _clause_tokens(trigger) if trigger is not None else None
+    for t in sentence:
+        w = t.lower_
+        if w in WEEKDAYS and (clause is None or t.i in clause):
+            delta = (article_date.weekday() - WEEKDAYS.index(w)) % 7
+            if planned:
+                return article_date + dt.timedelta(days=(WEEKDAYS.index(w) - article_date.weekday()) % 7 or 7)
+            return article_date - dt.timedelta(days=delta)
+    return None if planned else article_date
 
 
 def find_events(doc: Doc) -> list[EventFinding]:
@@ -283,6 +320,17 @@ def find_events(doc: Doc) -> list[EventFinding]:
             ev = EventFinding("PhoneCall", sent, tok, planned=_is_planned(head))
             ev.actors = [(m, "host") for m in hosts] + [(m, "guest") for m in guests]
             out.append(ev)
+        elif tok.pos_ == "VERB" and lemma in ("speak", "talk", "converse") and _by_phone(tok):
+            hosts = ms.subject(tok) or ms.person_before(tok)
+            guests = ms.with_objects(tok)
+            if not guests:
+                for j in range(tok.i + 1, min(len(doc), tok.i + 6)):
+                    if doc[j].lower_ == "with":
+                        guests = ms.person_after(j + 1)
+                        break
+            ev = EventFinding("PhoneCall", sent, tok, planned=_is_planned(tok))
+            ev.actors = [(m, "host") for m in hosts] + [(m, "guest") for m in guests]
+            out.append(ev)
         elif lemma in VISIT_WORDS or (tok.pos_ == "VERB" and lemma in ARRIVE_VERBS):
             out.extend(_visit(ms, tok))
         elif tok.pos_ == "VERB" and lemma in SIGN_VERBS and tok.dep_ not in ("amod", "acl"):
@@ -301,6 +349,12 @@ def find_events(doc: Doc) -> list[EventFinding]:
             out.append(ev)
     out.extend(_statements(ms, doc))
     return out
+
+
+def _by_phone(tok: Token) -> bool:
+    """"spoke by phone", "talked over the phone", "spoke on the telephone"."""
+    window = tok.doc[tok.i + 1: tok.i + 5]
+    return any(t.lower_ in PHONE_WORDS for t in window) and any(t.lower_ in ("by", "over", "on", "via") for t in window)
 
 
 def _visit(ms: _Mentions, tok: Token) -> list[EventFinding]:

@@ -45,6 +45,7 @@ class Lexicons:
     role_synonyms: dict[str, str]            # folded title -> the first title of its synonym set
     shared_roles: frozenset[str]             # folded titles many people hold at once
     portfolios: frozenset[str]               # folded "foreign affairs", "energy"...
+    cities: dict[str, str]                   # folded city name or variant (capitals too) -> its current name
 
     def same_role(self, a: str, b: str) -> bool:
         """True for two titles of one post ("Speaker" and "Chairman")."""
@@ -62,18 +63,28 @@ class Lexicons:
 
     def is_gazetteer_place(self, name: str) -> bool:
         key = fold(name)
-        return key in self.country_by_name or key in self.country_by_capital or key in self.regions
+        return (key in self.country_by_name or key in self.country_by_capital or key in self.regions
+                or key in self.cities)
 
 
 @lru_cache(maxsize=1)
 def load() -> Lexicons:
     """Read every lexicon file (cached: the files are read once per process)."""
     countries = []
+    city_names: dict[str, str] = {}
+    for line in _lines("cities.txt"):
+        variants = line.split("|")
+        for v in variants:
+            city_names[fold(v)] = variants[0]
     for line in _lines("countries.tsv"):
         names, capitals, demonyms = (line.split("\t") + ["", ""])[:3]
         n = tuple(x for x in names.split("|") if x)
-        countries.append(Country(n[0], n, tuple(x for x in capitals.split("|") if x),
-                                 tuple(x for x in demonyms.split("|") if x)))
+        caps = tuple(x for group in capitals.split(";") for x in group.split("|") if x)
+        countries.append(Country(n[0], n, caps, tuple(x for x in demonyms.split("|") if x)))
+        for group in capitals.split(";"):
+            variants = [x for x in group.split("|") if x]
+            for v in variants:
+                city_names[fold(v)] = variants[0]
     by_name, by_capital, by_demonym = {}, {}, {}
     for c in countries:
         for n in c.names:
@@ -96,4 +107,5 @@ def load() -> Lexicons:
                        for t in line.split("|")},
         shared_roles=frozenset(fold(t) for t in _lines("shared_roles.txt")),
         portfolios=frozenset(fold(t) for t in _lines("portfolios.txt")),
+        cities=city_names,
     )

@@ -34,6 +34,8 @@ _PLACE_PREPOSITIONS = frozenset({"in", "near", "to", "from"})
 #: Single organization words that, capitalised after "the", name one specific body ("the Government").
 _BARE_BODIES = frozenset({"government", "cabinet", "parliament", "senate", "presidium", "majilis", "mazhilis",
                           "congress", "duma", "assembly", "council", "administration", "secretariat"})
+_ACTOR_VERBS = frozenset({"say", "meet", "tell", "note", "stress", "add", "receive", "hold", "visit", "sign",
+                          "announce", "speak", "emphasize", "emphasise", "express", "thank"})
 _APPOINT_WORDS = frozenset({"elected", "appointed", "named", "re-elected", "nominated", "dismissed"})
 
 
@@ -162,6 +164,62 @@ def _as_doc(doc: Doc, text: str) -> Doc:
             spaces[i] = False
     spaces[-1] = False
     return Doc(doc.vocab, words=words, spaces=spaces)
+
+
+_PLACE_MATCHERS: dict[int, PhraseMatcher] = {}
+
+
+def _place_matcher(doc: Doc) -> PhraseMatcher:
+    matcher = _PLACE_MATCHERS.get(id(doc.vocab))
+    if matcher is None:
+        lex = load()
+        names = {n for c in lex.countries for n in (*c.names, *c.capitals)}
+        names |= set(lex.regions.values())
+        from kg.extract.lexicons import LEXICON_DIR
+        for line in (LEXICON_DIR / "cities.txt").read_text(encoding="utf-8").splitlines():
+            if line.strip() and not line.startswith("#"):
+                names.update(v for v in line.split("|") if v)
+        matcher = PhraseMatcher(doc.vocab, attr="LOWER")
+        matcher.add("PLACE", [_as_doc(doc, n) for n in sorted(names)])
+        _PLACE_MATCHERS[id(doc.vocab)] = matcher
+    return matcher
+
+
+def _gazetteer_candidates(doc: Doc, taken: set[int]) -> list[Cand]:
+    """Countries, capitals, major cities and regions the NER missed ("in Accra")."""
+    out = []
+    found = filter_spans([Span(doc, s, e) for _, s, e in _place_matcher(doc)(doc)])
+    for sp in found:
+        if any(i in taken for i in range(sp.start, sp.end)) or not sp.text[:1].isupper():
+            continue
+        out.append(Cand(sp.start, sp.end, "PLACE"))
+    return out
+
+
+def _context_person_candidates(doc: Doc, taken: set[int]) -> list[Cand]:
+    """Names the NER missed but the text marks as persons: right after a title ("Minister Ana
+    Lima"), or opening a clause that says they were appointed ("- Ana Lima was appointed ...")."""
+    out = []
+    titles = doc.spans.get(TITLES_KEY, [])
+    # every place a run of name words starts
+    starts = {t.i for t in doc if is_name_token(t) and (t.i == 0 or not is_name_token(doc[t.i - 1])
+                                                         or doc[t.i - 1].is_sent_end)}
+    for i in sorted(starts):
+        if i >= len(doc) or i in taken:
+            continue
+        j = i
+        while j < len(doc) and j - i < 6 and (is_name_token(doc[j]) or (doc[j].text in "-‐" and doc[j].whitespace_ == "")):
+            j += 1
+        while j > i and doc[j - 1].text in "-‐":
+            j -= 1
+        n = len(_words(doc, i, j))
+        if not (1 <= n <= 4) or any(k in taken for k in range(i, j)) or not is_name_span(doc, i, j):
+            continue
+        if n == 1 and not (doc[i].pos_ == "PROPN" and j < len(doc) and doc[j].lemma_.lower() in _ACTOR_VERBS):
+            continue  # a lone capitalised word is a name only when it acts: "Okafor met ..."
+        if i in {s.end for s in titles} or _person_context(doc, i, j) or n == 1:
+            out.append(Cand(i, j, "PERSON"))
+    return out
 
 
 def _acronym_candidates(doc: Doc, taken: set[int]) -> list[Cand]:
@@ -381,6 +439,8 @@ def _vote(doc: Doc, cands: list[Cand]) -> list[Cand]:
         head = has_org_head(span) or is_acronym(span.text) or key in lex.institutions
         if strong:
             label = strong[0]
+        elif len(words) == 1 and key in parts and not head:
+            label = "PERSON"                 # a surname of someone named in full
         elif lex.is_gazetteer_place(span.text):
             label = "PLACE"
         elif head:
@@ -428,6 +488,10 @@ def find_mentions(doc: Doc) -> list[Span]:
             cands = [c for c in cands if c not in overlapping] + [extra]
     taken = {i for c in cands + strong for i in range(c.start, c.end)}
     cands += _acronym_candidates(doc, taken) + _bare_body_candidates(doc, taken)
+    taken = {i for c in cands + strong for i in range(c.start, c.end)}
+    cands += _gazetteer_candidates(doc, taken)
+    taken = {i for c in cands + strong for i in range(c.start, c.end)}
+    cands += _context_person_candidates(doc, taken)
 
     # step 2: repairs
     repaired: list[Cand] = []
@@ -458,6 +522,13 @@ def find_mentions(doc: Doc) -> list[Span]:
         if text not in seen:
             seen.add(text)
             matcher.add(c.label, [doc[c.start:c.end].as_doc()])
+    # a full name's surname alone ("Dahl" after "Ingrid Dahl")
+    for c in final:
+        if c.label == "PERSON" and c.end - c.start >= 2 and is_name_token(doc[c.end - 1]):
+            surname = doc[c.end - 1].text
+            if surname not in seen:
+                seen.add(surname)
+                matcher.add("PERSON", [doc[c.end - 1:c.end].as_doc()])
     taken = {i for c in final for i in range(c.start, c.end)}
     extra = [Cand(start, end, doc.vocab.strings[mid]) for mid, start, end in matcher(doc)
              if not any(i in taken for i in range(start, end))]

@@ -145,6 +145,13 @@ def find_posts(doc: Doc) -> list[PostFinding]:
             k = qual.start - 1
             if k >= 0 and doc[k].lower_ == "the":
                 k -= 1
+        # "dismissed from the post of Minister", "appointed to the position of Director"
+        if k >= 1 and doc[k].lower_ == "of" and doc[k - 1].lower_ in ("post", "position", "office", "seat", "role"):
+            k -= 2
+            if k >= 0 and doc[k].lower_ == "the":
+                k -= 1
+            if k >= 0 and doc[k].lower_ in ("from", "to", "for"):
+                k -= 1
         has_as = k >= 0 and doc[k].lower_ == "as"
         if has_as:
             k -= 1
