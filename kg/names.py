@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from anyascii import anyascii
 
@@ -12,6 +13,7 @@ _EXTRA_FOLDS = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": 
                               "\u2018": "'"})
 
 
+@lru_cache(maxsize=200_000)
 def fold(text: str) -> str:
     """Lower-case and strip accents and curly quotes: the key every lexicon lookup uses."""
     text = unicodedata.normalize("NFKD", text.translate(_EXTRA_FOLDS))
@@ -33,6 +35,7 @@ def slugify(text: str) -> str:
     return text[:80].strip("-")
 
 
+@lru_cache(maxsize=200_000)
 def name_key(text: str) -> str:
     """Compare names ignoring case, accents, punctuation and a leading article."""
     key = re.sub(r"[^a-z0-9 ]+", " ", fold(strip_possessive(text)))

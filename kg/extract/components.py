@@ -23,10 +23,11 @@ for _name, _default in (("ng_article_date", None), ("ng_body_start", 0), ("ng_da
 @Language.component("ng_paragraphs")
 def mark_paragraphs(doc: Doc) -> Doc:
     """Start a sentence after every paragraph break, so the parser never joins headline and body."""
-    for tok in doc[1:]:
-        prev = doc[tok.i - 1]
-        if prev.is_space and "\n" in prev.text or "\n\n" in prev.whitespace_:
+    prev = None
+    for tok in doc:
+        if prev is not None and prev.is_space and "\n" in prev.text:
             tok.is_sent_start = True
+        prev = tok
     return doc
 
 

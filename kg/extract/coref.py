@@ -38,10 +38,15 @@ class EntityGroup:
     @property
     def names(self) -> list[str]:
         """Distinct surface forms, the fullest first (all-caps dateline forms last)."""
+        memo = self.__dict__.get("_names_memo")
+        if memo is not None and memo[0] == len(self.mentions):
+            return memo[1]
         seen: dict[str, None] = {}
         for s in self.mentions:
             seen.setdefault(_display(s.text), None)
-        return sorted(seen, key=_name_rank)
+        names = sorted(seen, key=_name_rank)
+        self.__dict__["_names_memo"] = (len(self.mentions), names)
+        return names
 
     @property
     def name(self) -> str:

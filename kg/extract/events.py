@@ -169,11 +169,17 @@ class _Mentions:
         return out
 
     def place_of(self, tok: Token, preps=("in", "to")) -> Span | None:
+        """A PLACE mention in a "in X"/"to X" phrase of the trigger (its own, else its clause's)."""
         for c in tok.children:
             if c.dep_ == "prep" and c.lower_ in preps:
                 for p in c.children:
                     for m in self.in_subtree(p, labels=("PLACE",)):
                         return m
+        clause = _clause_tokens(tok)
+        for m in self.list:
+            if m.label_ == "PLACE" and m.start > tok.i and m.start in clause and m.start >= 1 \
+                    and self.doc[m.start - 1].lower_ in preps:
+                return m
         return None
 
 
@@ -267,9 +273,13 @@ def relative_date(sentence: Span, article_date: dt.date | None, planned: bool = 
 def find_events(doc: Doc) -> list[EventFinding]:
     ms = _Mentions(doc)
     out: list[EventFinding] = []
+    triggers = MEETING_VERBS | MEETING_NOUNS | CALL_NOUNS | VISIT_WORDS | ARRIVE_VERBS | SIGN_VERBS | {
+        "speak", "talk", "converse"}
     for tok in doc:
         lemma = tok.lemma_.lower()
         low = tok.lower_
+        if lemma not in triggers and low not in triggers:
+            continue
         sent = tok.sent
         if tok.pos_ == "VERB" and lemma in MEETING_VERBS:
             subj = ms.subject(tok)

@@ -23,7 +23,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from kg.extract.lexicons import fold, load
-from kg.extract.text import HONORIFICS, is_acronym, is_name_token, name_key, split_on_newlines, trim_span
+from kg.extract.text import MONTHS, HONORIFICS, is_acronym, is_name_token, name_key, split_on_newlines, trim_span
 from kg.extract.titles import TITLES_KEY
 
 MENTIONS_KEY = "ng_mentions"
@@ -196,30 +196,107 @@ def _gazetteer_candidates(doc: Doc, taken: set[int]) -> list[Cand]:
     return out
 
 
-def _context_person_candidates(doc: Doc, taken: set[int]) -> list[Cand]:
+def _fragments_only(doc: Doc, i: int, j: int, cands: list[Cand]) -> bool:
+    """True when the candidates inside a name run are pieces of it the NER cut off ("Berg" of
+    "Anna Berg"), not places or organizations of their own."""
+    lex = load()
+    inside = [c for c in cands if c.start < j and i < c.end]
+    return bool(inside) and all(
+        c.start >= i and c.end <= j and not lex.is_gazetteer_place(doc[c.start:c.end].text)
+        and not has_org_head(doc[c.start:c.end]) and fold(doc[c.start:c.end].text) not in lex.institutions
+        for c in inside)
+
+
+def _context_person_candidates(doc: Doc, taken: set[int], cands_all: list[Cand] = ()) -> list[Cand]:
     """Names the NER missed but the text marks as persons: right after a title ("Minister Ana
     Lima"), or opening a clause that says they were appointed ("- Ana Lima was appointed ...")."""
     out = []
     titles = doc.spans.get(TITLES_KEY, [])
     # every place a run of name words starts
-    starts = {t.i for t in doc if is_name_token(t) and (t.i == 0 or not is_name_token(doc[t.i - 1])
-                                                         or doc[t.i - 1].is_sent_end)}
+    in_title = {k for s in titles for k in range(s.start, s.end)}
+    starts = {t.i for t in doc if is_name_token(t) and t.i not in in_title
+              and (t.i == 0 or not is_name_token(doc[t.i - 1]) or doc[t.i - 1].is_sent_end or t.i - 1 in in_title)}
     for i in sorted(starts):
         if i >= len(doc) or i in taken:
             continue
         j = i
-        while j < len(doc) and j - i < 6 and (is_name_token(doc[j]) or (doc[j].text in "-‐" and doc[j].whitespace_ == "")):
+        while j < len(doc) and j - i < 6 and j not in in_title and (
+                is_name_token(doc[j]) or (doc[j].text in "-‐" and doc[j].whitespace_ == "")):
             j += 1
         while j > i and doc[j - 1].text in "-‐":
             j -= 1
         n = len(_words(doc, i, j))
-        if not (1 <= n <= 4) or any(k in taken for k in range(i, j)) or not is_name_span(doc, i, j):
+        if not (1 <= n <= 4) or not is_name_span(doc, i, j):
+            continue
+        if any(k in taken for k in range(i, j)) and not (n >= 2 and _fragments_only(doc, i, j, cands_all)):
             continue
         if n == 1 and not (doc[i].pos_ == "PROPN" and j < len(doc) and doc[j].lemma_.lower() in _ACTOR_VERBS):
             continue  # a lone capitalised word is a name only when it acts: "Okafor met ..."
-        if i in {s.end for s in titles} or _person_context(doc, i, j) or n == 1:
+        ner_person = any(c.label == "PERSON" and c.start >= i and c.end <= j for c in cands_all)
+        if i in {s.end for s in titles} or _person_context(doc, i, j) or n == 1 or ner_person:
             out.append(Cand(i, j, "PERSON"))
     return out
+
+
+_CONNECT = frozenset({"of", "and", "for", "on", "the", "&"})
+_DATE_WORDS = frozenset(MONTHS) | {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+
+
+def _org_name_candidates(doc: Doc) -> list[Cand]:
+    """Capitalised runs that contain an organization word ("The Collective Security Treaty
+    Organization held...", "Ministry of Foreign Affairs"), and an unknown name qualifying a title
+    ("Velmar Secretary-General")."""
+    lex = load()
+    out = []
+    i = 0
+    n = len(doc)
+    title_tokens = {k for t in doc.spans.get(TITLES_KEY, []) for k in range(t.start, t.end)}
+    while i < n:
+        if not (doc[i].text[:1].isupper() and doc[i].is_alpha) or doc[i].lower_ == "the":
+            i += 1
+            continue
+        j = i
+        while j < n and fold(doc[j].text) not in _DATE_WORDS and (
+                (doc[j].text[:1].isupper() and (doc[j].is_alpha or doc[j].text in "-‐"))
+                         or (doc[j].lower_ in _CONNECT and j + 1 < n and doc[j + 1].text[:1].isupper())
+                         or (doc[j].text in "-‐" and doc[j].whitespace_ == "")):
+            if doc[j].is_space or (j > i and doc[j - 1].whitespace_ and "\n" in doc[j - 1].whitespace_):
+                break
+            j += 1
+        while j > i and doc[j - 1].lower_ in _CONNECT:
+            j -= 1
+        for a, b in _segments(doc, i, j, title_tokens):
+            if b - a >= 2 and any(fold(doc[k].text) in lex.org_heads for k in range(a, b)):
+                out.append(Cand(a, b, "ORG"))
+        i = max(j, i + 1)
+    for t in doc.spans.get(TITLES_KEY, []):
+        k = t.start - 1
+        if k >= 0 and doc[k].pos_ == "PROPN" and is_name_token(doc[k]) and not load().is_gazetteer_place(doc[k].text) \
+                and not lex.is_demonym(doc[k].text) and (k == 0 or not is_name_token(doc[k - 1])):
+            out.append(Cand(k, k + 1, "ORG"))
+    return out
+
+
+def _segments(doc: Doc, i: int, j: int, title_tokens: set[int]) -> list[tuple[int, int]]:
+    """Cut a capitalised run into organization names: titles are not part of them ("Senate |
+    Speaker"), and "and" after an organization word starts another ("... Institute | and | ...")."""
+    lex = load()
+    out, a = [], i
+    for k in range(i, j):
+        cut = k in title_tokens or (doc[k].lower_ in ("and", "&") and k > a and fold(doc[k - 1].text) in lex.org_heads)
+        if cut:
+            out.append((a, k))
+            a = k + 1
+    out.append((a, j))
+    trimmed = []
+    for a, b in out:
+        while a < b and doc[a].lower_ in _CONNECT:
+            a += 1
+        while b > a and doc[b - 1].lower_ in _CONNECT:
+            b -= 1
+        if b > a:
+            trimmed.append((a, b))
+    return trimmed
 
 
 def _acronym_candidates(doc: Doc, taken: set[int]) -> list[Cand]:
@@ -298,12 +375,25 @@ def _split_trailing_person(doc: Doc, c: Cand, persons: set[str]) -> list[Cand] |
         prev = doc[start - 1]
         known = name_key(doc[start:c.end].text) in persons
         boundary = (lex.place_country(prev.text) is not None or fold(prev.text) in lex.org_heads
-                    or fold(prev.text) in lex.titles or lex.is_gazetteer_place(prev.text))
+                    or fold(prev.text) in lex.titles or lex.is_gazetteer_place(prev.text)
+                    or any(fold(doc[k:start].text) in lex.institutions for k in range(max(c.start, start - 4), start)))
         if known or boundary:
             head = trim_span(doc[c.start:start])
             if head is None:
                 return None
             return [Cand(head.start, head.end, relabel(head, "ORG") or "ORG"), Cand(start, c.end, "PERSON")]
+    return None
+
+
+def _split_leading_qualifier(doc: Doc, c: Cand) -> list[Cand] | None:
+    """"Mongolia Bat Dorj", "Jogorku Kenesh Aida Omurova": a place or institution glued to a name."""
+    lex = load()
+    for k in range(min(c.end - 2, c.start + 4), c.start, -1):
+        head = doc[c.start:k].text
+        if lex.is_gazetteer_place(head) or fold(head) in lex.institutions:
+            if is_name_span(doc, k, c.end) and len(_words(doc, k, c.end)) >= 2:
+                label = "ORG" if fold(head) in lex.institutions else "PLACE"
+                return [Cand(c.start, k, label), Cand(k, c.end, "PERSON")]
     return None
 
 
@@ -337,11 +427,16 @@ def _extend_org(doc: Doc, c: Cand, by_start: dict[int, Cand]) -> Cand:
     # does not yet end with an organization word
     if end + 1 < len(doc) and doc[end].lower_ == "and" and fold(doc[end - 1].text) not in lex.org_heads \
             and any(t.lower_ == "of" for t in doc[c.start:end]):
-        j = end + 1
-        while j < len(doc) and doc[j].text[:1].isupper() and doc[j].is_alpha and j not in by_start:
-            j += 1
-        if j > end + 1:
-            end = j
+        nxt = by_start.get(end + 1)
+        if nxt is not None and nxt.label in ("ORG", "PERSON", "PLACE") and not has_org_head(doc[nxt.start:nxt.end]) \
+                and not load().is_gazetteer_place(doc[nxt.start:nxt.end].text):
+            end = nxt.end        # the NER cut the name in two at "and"
+        else:
+            j = end + 1
+            while j < len(doc) and doc[j].text[:1].isupper() and doc[j].is_alpha and j not in by_start:
+                j += 1
+            if j > end + 1:
+                end = j
     # "CSTO" + "PA": an acronym continued by another capitalised abbreviation
     while end < len(doc) and doc[end].is_alpha and doc[end].text.isupper() and 2 <= len(doc[end].text) <= 5 \
             and doc[end - 1].text.isupper() and end not in by_start:
@@ -395,6 +490,10 @@ def _person_context(doc: Doc, start: int, end: int) -> bool:
         return True
     if nxt and nxt[0] in _APPOINT_WORDS:
         return True
+    if nxt and nxt[0] == "," and end + 1 < len(doc):
+        k = end + 2 if doc[end + 1].lower_ == "the" else end + 1
+        if any(s.start == k for s in titles):
+            return True           # apposition: "Sultan Raev, Secretary-General of ..."
     if len(nxt) >= 2 and nxt[0] in ("has", "was", "is", "had", "have") and any(w in _APPOINT_WORDS or w == "been" for w in nxt[1:]):
         return True
     if start > 0 and fold(doc[start - 1].text).rstrip(".") in {h.rstrip(".") for h in HONORIFICS}:
@@ -488,10 +587,18 @@ def find_mentions(doc: Doc) -> list[Span]:
             cands = [c for c in cands if c not in overlapping] + [extra]
     taken = {i for c in cands + strong for i in range(c.start, c.end)}
     cands += _acronym_candidates(doc, taken) + _bare_body_candidates(doc, taken)
+    for extra in _org_name_candidates(doc):
+        overlapping = [c for c in cands if c.start < extra.end and extra.start < c.end]
+        if all(c.start >= extra.start and c.end <= extra.end and (c.end - c.start) < (extra.end - extra.start)
+               and c.label != "PERSON" for c in overlapping):
+            cands = [c for c in cands if c not in overlapping] + [extra]
     taken = {i for c in cands + strong for i in range(c.start, c.end)}
     cands += _gazetteer_candidates(doc, taken)
     taken = {i for c in cands + strong for i in range(c.start, c.end)}
-    cands += _context_person_candidates(doc, taken)
+    persons = _context_person_candidates(doc, taken, cands)
+    for p in persons:
+        cands = [c for c in cands if not (c.start >= p.start and c.end <= p.end)]
+    cands += persons
 
     # step 2: repairs
     repaired: list[Cand] = []
@@ -505,7 +612,12 @@ def find_mentions(doc: Doc) -> list[Span]:
     for c in repaired:
         parts = None
         if c.label == "ORG":
-            parts = _split_trailing_person(doc, c, persons) or _split_possessive_place(doc, c)
+            parts = _split_trailing_person(doc, c, persons)
+            if parts and parts[0].label == "ORG":
+                parts = (_split_possessive_place(doc, parts[0]) or [parts[0]]) + parts[1:]
+            parts = parts or _split_possessive_place(doc, c)
+        elif c.label == "PERSON":
+            parts = _split_leading_qualifier(doc, c)
         split.extend(parts or [c])
     by_start = {c.start: c for c in split}
     grown = [_extend_org(doc, c, by_start) if c.label == "ORG" else

@@ -51,6 +51,7 @@ class _Index:
         self.doc = doc
         self.mentions = list(doc.spans.get(MENTIONS_KEY, []))
         self.start: dict[int, Span] = {m.start: m for m in self.mentions}
+        self.by_token: dict[int, Span] = {i: m for m in self.mentions for i in range(m.start, m.end)}
         self.end: dict[int, Span] = {m.end: m for m in self.mentions}
         self.titles = list(doc.spans.get(TITLES_KEY, []))
         self.title_start: dict[int, Span] = {t.start: t for t in self.titles}
@@ -179,7 +180,7 @@ def _subject_person(ix: _Index, verb) -> Span | None:
     for child in verb.children:
         if child.dep_ in ("nsubjpass", "nsubj"):
             for t in child.subtree:
-                m = ix.start.get(t.i)
+                m = ix.by_token.get(t.i)
                 if m is not None and m.label_ == "PERSON":
                     return m
     # fall back to the nearest PERSON mention before the verb in the same sentence

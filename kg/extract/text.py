@@ -1,6 +1,8 @@
 """Small token and string tests shared by the extraction components."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 from spacy.tokens import Doc, Span, Token
 
 from kg.extract.lexicons import load
@@ -26,7 +28,11 @@ def is_capitalised(tok: Token) -> bool:
 
 def is_name_token(tok: Token) -> bool:
     """A token that can be part of a personal name: capitalised letters (hyphen, apostrophe)."""
-    t = tok.text
+    return _is_name_text(tok.text)
+
+
+@lru_cache(maxsize=100_000)
+def _is_name_text(t: str) -> bool:
     if not t or not t[0].isupper() or not any(c.isalpha() for c in t):
         return False
     if not all(c.isalpha() or c in "-'’." for c in t):
