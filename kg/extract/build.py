@@ -196,6 +196,10 @@ class _Builder:
                                 place=default_place, status="happened", evidence=post.evidence, post=post,
                                 dismissal=f.dismissed))
         events = merge_events(events)
+        self._same_occasion_dates(events)
+        for e in events:
+            if e.kind == "Visit" and e.place is not None:
+                e.place = self._country_of_capital(e.place)
         meetings = [e for e in events if e.kind == "Meeting" and e.status == "happened"]
         if len(meetings) == 1 and (meetings[0].place is None or meetings[0].place == default_place):
             place, date = self.anonymous_meeting_details(findings)
@@ -204,6 +208,30 @@ class _Builder:
                 meetings[0].date = date or meetings[0].date
         return events
 
+    def _same_occasion_dates(self, events: list[Event]) -> None:
+        """A signing by the people who just met, with no date of its own, took place at that
+        meeting ("Following the talks, the ministers signed...")."""
+        for e in events:
+            if e.kind != "Signing" or e.status != "happened" or e.date != self.date:
+                continue
+            ids = {a.entity for a in e.actors}
+            for m in events:
+                if m.kind == "Meeting" and m.status == "happened" and ids <= {a.entity for a in m.actors} \
+                        and m.date is not None and m.date != self.date:
+                    e.date = m.date
+                    break
+
+    def _country_of_capital(self, place: str) -> str:
+        """Visits are to countries: a visit "to Baku" is recorded as a visit to Azerbaijan."""
+        entity = self.out[place]
+        country = self.lex.country_by_capital.get(fold(entity.name))
+        if country is None:
+            for n in entity.names:
+                country = self.lex.country_by_capital.get(fold(n))
+                if country:
+                    break
+        return self.place_for_country(country) if country is not None else place
+
     def anonymous_meeting_details(self, findings: list[EventFinding]) -> tuple[str | None, dt.date | None]:
         """Place and date said of a meeting whose participants are not named ("The ministers met
         in Vienna on Saturday"): they describe the article's one named meeting."""
@@ -211,7 +239,8 @@ class _Builder:
             if f.kind == "Meeting" and not f.actors and not f.planned:
                 place = self.key_of(f.place)
                 if place is not None and self.out[place].kind == "Place":
-                    return place, explicit_date(f.sentence, self.date) or relative_date(f.sentence, self.date)
+                    return place, explicit_date(f.sentence, self.date) or relative_date(
+                        f.sentence, self.date, trigger=f.trigger, default=False)
         return None, None
 
     @staticmethod

@@ -27,6 +27,10 @@ CALL_NOUNS = frozenset({"call", "conversation", "talk", "talks", "conference", "
 VISIT_WORDS = frozenset({"visit"})
 ARRIVE_VERBS = frozenset({"arrive"})
 SIGN_VERBS = frozenset({"sign", "ink"})
+#: What is signed between parties (a decree or a law signed by one official is not a Signing).
+AGREEMENT_WORDS = frozenset({"agreement", "memorandum", "treaty", "accord", "roadmap", "road", "declaration",
+                             "contract", "protocol", "deal", "charter", "convention", "communique", "plan",
+                             "programme", "program", "documents", "document", "statement", "pact"})
 SPEECH_VERBS = frozenset({"say", "note", "stress", "tell", "add", "emphasize", "emphasise", "state",
                           "underline", "declare", "point", "remark", "highlight", "announce"})
 FUTURE_MARKERS = frozenset({"will", "shall", "'ll", "upcoming", "forthcoming", "future", "next", "planned",
@@ -165,8 +169,18 @@ class _Mentions:
             if c.dep_ == "prep" and c.lower_ in preps:
                 for p in c.children:
                     if p.dep_ == "pobj":
-                        out.extend(self.in_subtree(p))
+                        found = self.in_subtree(p)
+                        out.extend(found or self.led_by(p))
         return out
+
+    def led_by(self, tok: Token) -> list[Span]:
+        """"a delegation ... led by its First Deputy Speaker Rauf Aliyev": the delegation's head."""
+        for t in tok.subtree:
+            if t.lemma_.lower() in ("lead", "head") and t.dep_ in ("acl", "relcl"):
+                for c in t.children:
+                    if c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ == "by"):
+                        return [m for p in c.children for m in self.in_subtree(p)] or self.person_after(c.i + 1)
+        return []
 
     def place_of(self, tok: Token, preps=("in", "to")) -> Span | None:
         """A PLACE mention in a "in X"/"to X" phrase of the trigger (its own, else its clause's)."""
@@ -249,7 +263,7 @@ WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 
 
 def relative_date(sentence: Span, article_date: dt.date | None, planned: bool = False,
-                  trigger: Token | None = None) -> dt.date | None:
+                  trigger: Token | None = None, default: bool = True) -> dt.date | None:
     """"today" (or nothing said) is the article's date; "yesterday" the day before; a weekday is
     the last such day up to the article's date (the next one for announced events)."""
     if article_date is None:
@@ -267,7 +281,7 @@ def relative_date(sentence: Span, article_date: dt.date | None, planned: bool = 
             if planned:
                 return article_date + dt.timedelta(days=(WEEKDAYS.index(w) - article_date.weekday()) % 7 or 7)
             return article_date - dt.timedelta(days=delta)
-    return None if planned else article_date
+    return None if planned or not default else article_date
 
 
 def find_events(doc: Doc) -> list[EventFinding]:
@@ -353,6 +367,8 @@ def find_events(doc: Doc) -> list[EventFinding]:
                 d = docs[0]
                 words = [t for t in d.subtree if not (t.dep_ == "cc" or (t.dep_ == "conj" and t.head == d))]
                 document = " ".join(t.text for t in words if t.i < (d.i + 12)).strip() or None
+            if docs and not any(t.lemma_.lower() in AGREEMENT_WORDS for t in docs[0].subtree) and len(signers) < 2:
+                continue  # "signed a decree": an act of one official, not an agreement
             ev = EventFinding("Signing", sent, tok, planned=_is_planned(tok), document=document,
                               place=ms.place_of(tok, ("in", "at")))
             ev.actors = [(m, "signatory") for m in signers]

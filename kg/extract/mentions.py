@@ -23,7 +23,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from kg.extract.lexicons import fold, load
-from kg.extract.text import MONTHS, HONORIFICS, is_acronym, is_name_token, name_key, split_on_newlines, trim_span
+from kg.extract.text import MONTHS, TITLE_MODIFIERS, HONORIFICS, is_acronym, is_name_token, name_key, split_on_newlines, trim_span
 from kg.extract.titles import TITLES_KEY
 
 MENTIONS_KEY = "ng_mentions"
@@ -259,7 +259,9 @@ def _org_name_candidates(doc: Doc) -> list[Cand]:
         while j < n and fold(doc[j].text) not in _DATE_WORDS and (
                 (doc[j].text[:1].isupper() and (doc[j].is_alpha or doc[j].text in "-‐"))
                          or (doc[j].lower_ in _CONNECT and j + 1 < n and doc[j + 1].text[:1].isupper())
-                         or (doc[j].text in "-‐" and doc[j].whitespace_ == "")):
+                         or (doc[j].lower_ == "in" and j > i and j + 1 < n and fold(doc[j + 1].text) in lex.regions)
+                         or (doc[j].text in "-‐" and doc[j].whitespace_ == "")
+                         or (j > i and doc[j - 1].text in "-‐" and doc[j - 1].whitespace_ == "" and doc[j].is_alpha)):
             if doc[j].is_space or (j > i and doc[j - 1].whitespace_ and "\n" in doc[j - 1].whitespace_):
                 break
             j += 1
@@ -272,7 +274,8 @@ def _org_name_candidates(doc: Doc) -> list[Cand]:
     for t in doc.spans.get(TITLES_KEY, []):
         k = t.start - 1
         if k >= 0 and doc[k].pos_ == "PROPN" and is_name_token(doc[k]) and not load().is_gazetteer_place(doc[k].text) \
-                and not lex.is_demonym(doc[k].text) and (k == 0 or not is_name_token(doc[k - 1])):
+                and not lex.is_demonym(doc[k].text) and (k == 0 or not is_name_token(doc[k - 1])) \
+                and fold(doc[k].text) not in TITLE_MODIFIERS:
             out.append(Cand(k, k + 1, "ORG"))
     return out
 
@@ -512,11 +515,17 @@ def _org_context(doc: Doc, start: int, end: int) -> bool:
     return j >= 0 and doc[j].lower_ == "of" and any(s.end == j for s in titles)
 
 
-def _place_context(doc: Doc, start: int) -> bool:
+def _place_context(doc: Doc, start: int, strict: bool = False) -> bool:
+    """"in X", "near X", "hosted by X", "visit X" ("to X"/"from X" too unless strict: a letter is
+    sent to a person)."""
     j = start - 1
     if j >= 0 and doc[j].lower_ == "the":
         j -= 1
-    if j >= 0 and doc[j].lower_ in _PLACE_PREPOSITIONS:
+    if j < 0:
+        return False
+    if doc[j].lower_ in (("in", "near") if strict else _PLACE_PREPOSITIONS):
+        return True
+    if doc[j].lemma_.lower() == "visit" and doc[j].pos_ == "VERB":
         return True
     return j >= 1 and doc[j].lower_ == "by" and doc[j - 1].lemma_ == "host"
 
@@ -526,7 +535,8 @@ def _vote(doc: Doc, cands: list[Cand]) -> list[Cand]:
     occurrences: dict[str, list[Cand]] = defaultdict(list)
     for c in cands:
         occurrences[name_key(doc[c.start:c.end].text)].append(c)
-    full_persons = {k for k, cs in occurrences.items() if len(k.split()) >= 2 and any(c.label == "PERSON" for c in cs)}
+    full_persons = {k for k, cs in occurrences.items() if len(doc[cs[0].start:cs[0].end].text.split()) >= 2
+                    and any(c.label == "PERSON" for c in cs)}
     parts = {w for k in full_persons for w in k.split()}
     lex = load()
     out = []
@@ -548,12 +558,17 @@ def _vote(doc: Doc, cands: list[Cand]) -> list[Cand]:
             label = "ORG"
         elif votes["PERSON"] and (key in full_persons or key in parts):
             label = "PERSON"
+        elif votes["PERSON"] and len(span.text.split()) == 1 and key not in parts and not any(
+                _person_context(doc, c.start, c.end) for c in cs) and all(
+                _place_context(doc, c.start, strict=True) for c in cs):
+            label = "PLACE"                  # "to visit Issyk-Kul"
         elif len(words) >= 2 and is_name_span(doc, cs[0].start, cs[0].end) and (
                 votes["PERSON"] or any(_person_context(doc, c.start, c.end) for c in cs)
                 or _variant_of_person(key, full_persons)):
             label = "PERSON"
         elif votes["ORG"] and not votes["PERSON"] and all(_place_context(doc, c.start) for c in cs):
             label = "PLACE"
+
         else:
             label = votes.most_common(1)[0][0]
         for c in cs:

@@ -20,7 +20,8 @@ from kg.extract.titles import TITLES_KEY
 
 _GAP_WORDS = frozenset({"of", "the", "to", "at", "for", "in", "and", "'s", "’s", "'", "’", "-", "‐", "on", "with"})
 APPOINT_LEMMAS = frozenset({"elect", "appoint", "name", "re-elect", "reelect", "nominate", "designate",
-                            "dismiss", "relieve", "sack", "confirm", "install", "promote"})
+                            "dismiss", "relieve", "sack", "confirm", "install", "promote", "remove"})
+DISMISS_LEMMAS = frozenset({"dismiss", "relieve", "sack", "remove"})
 _GAP_LIMIT = 14
 
 
@@ -90,6 +91,15 @@ class _Index:
             steps += 1
         return org, i, False
 
+    def antecedent_org(self, title: Span) -> Span | None:
+        """"a delegation of the Milli Majlis led by its First Deputy Speaker": "its" is the
+        organization named last before it in the sentence."""
+        if title.start == 0 or self.doc[title.start - 1].lower_ not in ("its", "their"):
+            return None
+        before = [m for m in self.mentions if m.end <= title.start - 1 and m.start >= title.sent.start
+                  and m.label_ == "ORG"]
+        return before[-1] if before else None
+
     def qualifier_before(self, title: Span) -> Span | None:
         """An ORG mention just before a title: "Turksoy Secretary-General", "Kazakh Senate Speaker"."""
         m = self.end.get(title.start)
@@ -104,6 +114,8 @@ def find_posts(doc: Doc) -> list[PostFinding]:
     for title in ix.titles:
         if title.label_ != "TITLE":
             continue
+        if title.start > 0 and doc[title.start - 1].lower_ in ("former", "ex", "ex-", "late", "then"):
+            continue  # not a post held at the article's date
         sent = title.sent
         lower = not title.text[:1].isupper()
         # title first, then the person
@@ -115,7 +127,8 @@ def find_posts(doc: Doc) -> list[PostFinding]:
                 at_person, stop, comma_person = True, stop + 1, True
         if at_person and (not lower or stop == title.end):
             person = ix.start[stop]
-            found.append(PostFinding(person, title, org or ix.qualifier_before(title), sent,
+            org = org or ix.qualifier_before(title) or ix.antecedent_org(title)
+            found.append(PostFinding(person, title, org, sent,
                                      "title-comma-person" if comma_person else "title-person"))
             continue
         # apposition: PERSON , [the] TITLE [of ORG]   (and a chain of further ", TITLE")
@@ -153,8 +166,16 @@ def find_posts(doc: Doc) -> list[PostFinding]:
                 k -= 1
             if k >= 0 and doc[k].lower_ in ("from", "to", "for"):
                 k -= 1
-        has_as = k >= 0 and doc[k].lower_ == "as"
-        if has_as:
+        # "relieved of her post as Vice Minister", "resigned from his position as Director"
+        has_as = False
+        if k >= 2 and doc[k].lower_ == "as" and doc[k - 1].lower_ in ("post", "position", "duties", "office") \
+                and doc[k - 2].lower_ in ("her", "his", "the", "their"):
+            k -= 3
+            if k >= 0 and doc[k].lower_ in ("of", "from"):
+                k -= 1
+            has_as = True
+        elif k >= 0 and doc[k].lower_ == "as":
+            has_as = True
             k -= 1
         while k >= 0 and doc[k].pos_ == "ADV":
             k -= 1
@@ -167,7 +188,7 @@ def find_posts(doc: Doc) -> list[PostFinding]:
             person = _subject_person(ix, verb)
             if person is not None:
                 found.append(PostFinding(person, title, org, sent, "appointment",
-                                         dismissed=verb.lemma_.lower() in ("dismiss", "relieve", "sack")))
+                                         dismissed=verb.lemma_.lower() in DISMISS_LEMMAS))
         elif has_as:
             prev = ix.end.get(k + 1)
             if prev is not None and prev.label_ == "PERSON":

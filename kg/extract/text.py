@@ -14,7 +14,7 @@ HONORIFICS = frozenset({"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "s
 #: Title modifiers: "First Deputy Chairman", "Vice-Speaker", "Acting Minister".
 TITLE_MODIFIERS = frozenset({"first", "second", "deputy", "vice", "acting", "executive", "senior", "chief",
                              "co", "former", "interim", "general", "honorary", "principal", "assistant",
-                             "under", "associate", "permanent", "special", "lord", "grand"})
+                             "under", "associate", "permanent", "special", "lord", "grand", "federal"})
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
           "october", "november", "december")
 _CONNECTORS = frozenset({"of", "the", "and", "for", "on", "to", "at", "in", "&", "de", "du", "la", "al", "el"})
