@@ -17,6 +17,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Triple
 from rdflib import RDFS
 
 from kg.store import ONTOLOGY_FILE, GraphStore
+from kg.vocab import PREFIXES
 
 
 @dataclass
@@ -60,6 +61,22 @@ def to_rdflib(triples: Iterable[Quad | Triple], graph: rdflib.Graph | None = Non
     for t in triples:
         g.add((to_rdflib_term(t.subject), to_rdflib_term(t.predicate), to_rdflib_term(t.object)))
     return g
+
+
+def compact(term: rdflib.term.Node | None) -> str:
+    """A term as a reader wants it: ``ng:Person``, ``<http://…/id/person/x>``, ``"text"``."""
+    if term is None:
+        return ""
+    if isinstance(term, rdflib.URIRef):
+        iri = str(term)
+        for prefix, ns in PREFIXES.items():
+            if iri.startswith(ns) and iri[len(ns):].replace("_", "a").replace("-", "a").isalnum():
+                return f"{prefix}:{iri[len(ns):]}"
+        return f"<{iri}>"
+    if isinstance(term, rdflib.Literal):
+        text = str(term)
+        return repr(text if len(text) <= 60 else text[:57] + "...")
+    return str(term)
 
 
 @lru_cache(maxsize=4)

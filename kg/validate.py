@@ -19,29 +19,12 @@ from rdflib import RDF
 from rdflib.namespace import SH
 
 from kg.config import PROJECT_ROOT
-from kg.graphs import ArticleGraph, article_graphs, class_hierarchy, ontology_graph, to_rdflib
+from kg.graphs import ArticleGraph, article_graphs, class_hierarchy, compact, ontology_graph, to_rdflib
 from kg.store import GraphStore
-from kg.vocab import PREFIXES
 
 SHAPES_FILE = PROJECT_ROOT / "ontology" / "shapes.ttl"
 
 VIOLATION, WARNING, INFO = "Violation", "Warning", "Info"
-
-
-def compact(term: rdflib.term.Node | None) -> str:
-    """A term as a reader wants it: ``ng:Person``, ``<http://…/id/person/x>``, ``"text"``."""
-    if term is None:
-        return ""
-    if isinstance(term, rdflib.URIRef):
-        iri = str(term)
-        for prefix, ns in PREFIXES.items():
-            if iri.startswith(ns) and iri[len(ns):].replace("_", "a").replace("-", "a").isalnum():
-                return f"{prefix}:{iri[len(ns):]}"
-        return f"<{iri}>"
-    if isinstance(term, rdflib.Literal):
-        text = str(term)
-        return repr(text if len(text) <= 60 else text[:57] + "...")
-    return str(term)
 
 
 @dataclass(frozen=True)
