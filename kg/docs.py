@@ -22,13 +22,12 @@ from rdflib import OWL, RDF, RDFS, BNode, Literal, URIRef
 from rdflib.collection import Collection
 
 from kg.errors import NewsgraphError
-from kg.graphs import compact, ontology_graph
+from kg.graphs import DISPLAY_PREFIXES, compact, ontology_graph
 from kg.vocab import ONTOLOGY_IRI, PREFIXES
 
 NG = ONTOLOGY_IRI + "#"
 DCTERMS = rdflib.Namespace(PREFIXES["dcterms"])
 SKOS = rdflib.Namespace(PREFIXES["skos"])
-VANN = rdflib.Namespace("http://purl.org/vocab/vann/")
 
 #: Node colours of the class diagram, by vocabulary.
 PALETTE = {"ng": "#ffe8a3", "foaf": "#d7ecff", "org": "#d9f2d0", "sem": "#f6d6e8", "schema": "#e6e0f8",
@@ -111,7 +110,7 @@ def load_doc(graph: rdflib.Graph | None = None) -> OntologyDoc:
         creators=sorted(str(c) for c in g.objects(o, DCTERMS.creator)), created=one(DCTERMS.created),
         modified=one(DCTERMS.modified), description=one(DCTERMS.description), comment=one(RDFS.comment),
         change_notes=sorted((str(n) for n in g.objects(o, SKOS.changeNote)), reverse=True),
-        prefixes=dict(PREFIXES, vann=str(VANN), time="http://www.w3.org/2006/time#"),
+        prefixes={p: ns for p, ns in DISPLAY_PREFIXES.items() if p != "sh"},
         classes=[r.cls(c) for c in _named(g, OWL.Class)],
         object_properties=[r.prop(p, "object property") for p in _named(g, OWL.ObjectProperty)],
         datatype_properties=[r.prop(p, "datatype property") for p in _named(g, OWL.DatatypeProperty)],

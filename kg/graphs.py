@@ -20,6 +20,12 @@ from kg.store import ONTOLOGY_FILE, GraphStore
 from kg.vocab import PREFIXES
 
 
+_XSD_STRING = str(rdflib.XSD.string)
+#: Prefixes for showing terms to people: the query prefixes plus the ontology's other vocabularies.
+DISPLAY_PREFIXES = {**PREFIXES, "time": "http://www.w3.org/2006/time#", "vann": "http://purl.org/vocab/vann/",
+                    "sh": "http://www.w3.org/ns/shacl#"}
+
+
 @dataclass
 class ArticleGraph:
     """One article's named graph: its IRI (the graph name), its identifier and its triples."""
@@ -38,6 +44,8 @@ def to_rdflib_term(term):
     if isinstance(term, Literal):
         if term.language:
             return rdflib.Literal(term.value, lang=term.language)
+        if term.datatype.value == _XSD_STRING:  # rdflib's plain literal is RDF 1.1's xsd:string
+            return rdflib.Literal(term.value)
         return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
     raise TypeError(f"cannot convert {term!r} to rdflib")
 
@@ -69,7 +77,7 @@ def compact(term: rdflib.term.Node | None) -> str:
         return ""
     if isinstance(term, rdflib.URIRef):
         iri = str(term)
-        for prefix, ns in PREFIXES.items():
+        for prefix, ns in DISPLAY_PREFIXES.items():
             if iri.startswith(ns) and iri[len(ns):].replace("_", "a").replace("-", "a").isalnum():
                 return f"{prefix}:{iri[len(ns):]}"
         return f"<{iri}>"
