@@ -230,18 +230,11 @@ def _owlrl(onto: rdflib.Graph, data: rdflib.Graph) -> tuple[bool, rdflib.Graph, 
     before = set(g)
     owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(g)
     errors = sorted(str(m) for m in g.objects(None, ERRNS.error))
-    # literal-datatype complaints about the ontology's own annotations are not about the data
-    errors = [m for m in errors if not m.startswith("Lexical value of the literal")] + \
-             [m for m in errors if m.startswith("Lexical value of the literal") and _in_data(m, data)]
     inferred = rdflib.Graph()
     for t in g:
         if t not in before:
             inferred.add(t)
     return not errors, inferred, errors
-
-
-def _in_data(message: str, data: rdflib.Graph) -> bool:
-    return any(str(o) in message for o in data.objects() if isinstance(o, Literal))
 
 
 def _finding(message: str, owner: dict[URIRef, set[str]]) -> Finding:

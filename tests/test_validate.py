@@ -176,3 +176,27 @@ def test_kg_validate_and_kg_ingest_strict(tmp_path):
     assert r.returncode == 0 and "1 article graph(s) checked" in r.stdout
     r = _kg("validate", "--store", path, "--article", "nope")
     assert r.returncode == 1 and "no article with identifier nope" in r.stderr
+
+
+def test_one_label_per_role_in_a_graph(minter, validator):
+    """Two spellings of one role ("Vice Speaker", "Vice-Speaker") mint one role IRI: it gets one
+    rdfs:label and the other spelling as skos:altLabel, so the graph keeps to the shapes."""
+    import datetime as dt
+
+    from kg.articles import Article
+    from kg.graphs import to_rdflib
+    from kg.mapping import ArticleMapper
+    from kg.model import ArticleExtraction, Entity, Post, Span
+
+    body = "Vice Speaker Ana Lee met Vice-Speaker Bo Kim."
+    article = Article(id="301_roles", date=dt.date(2024, 1, 2), headline="Two deputies meet", body=body)
+    off = len(article.text) - len(body)
+    ana = Entity("person:ana-lee", "Person", "Ana Lee", mentions=[Span(off + 13, off + 20, "Ana Lee")])
+    bo = Entity("person:bo-kim", "Person", "Bo Kim", mentions=[Span(off + 38, off + 44, "Bo Kim")])
+    x = ArticleExtraction("301_roles", entities=[ana, bo],
+                          posts=[Post(ana.key, "Vice Speaker"), Post(bo.key, "Vice-Speaker")])
+    g = to_rdflib(ArticleMapper(minter, "test").quads(article, x))
+    role = URIRef(BASE + "id/role/vice-speaker")
+    assert list(g.objects(role, RDFS.label)) == [Literal("Vice Speaker")]
+    assert list(g.objects(role, rdflib.URIRef("http://www.w3.org/2004/02/skos/core#altLabel"))) == [Literal("Vice-Speaker")]
+    assert messages(validator, g) == []
