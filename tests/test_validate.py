@@ -200,3 +200,10 @@ def test_one_label_per_role_in_a_graph(minter, validator):
     assert list(g.objects(role, RDFS.label)) == [Literal("Vice Speaker")]
     assert list(g.objects(role, rdflib.URIRef("http://www.w3.org/2004/02/skos/core#altLabel"))) == [Literal("Vice-Speaker")]
     assert messages(validator, g) == []
+
+
+def test_the_shapes_are_valid_shacl(validator):
+    from pyshacl import validate
+    conforms, _, text = validate(rdflib.Graph(), shacl_graph=validator.shapes, meta_shacl=True)
+    assert conforms, text
+    assert len(set(validator.shapes.subjects(RDF.type, rdflib.URIRef("http://www.w3.org/ns/shacl#NodeShape")))) >= 15
