@@ -45,8 +45,10 @@ def main() -> None:
 @base_option
 @click.option("--force", is_flag=True, help="Re-extract articles even when unchanged.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.option("--strict", is_flag=True,
+              help="Refuse (report as failed) articles whose graph violates the SHACL shapes (ontology/shapes.ttl).")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-def ingest(store_path: str, base_iri: str, force: bool, quiet: bool, paths: tuple[str, ...]) -> None:
+def ingest(store_path: str, base_iri: str, force: bool, quiet: bool, strict: bool, paths: tuple[str, ...]) -> None:
     """Ingest article files (seed-format .txt, .jsonl) or folders of them.
 
     Bad files are reported one per line and skipped; the exit status is 1 if any failed.
@@ -55,8 +57,12 @@ def ingest(store_path: str, base_iri: str, force: bool, quiet: bool, paths: tupl
     from kg.iris import Minter
     from kg.store import GraphStore
 
+    check = None
+    if strict:
+        from kg.validate import strict_check
+        check = strict_check()
     store = GraphStore.open(store_path)
-    report = ingest_paths(paths, store, Minter(base_iri), force=force, progress=not quiet)
+    report = ingest_paths(paths, store, Minter(base_iri), force=force, progress=not quiet, check=check)
     for err in report.failed:
         click.echo(f"error: {err}", err=True)
     click.echo(f"{report.summary()} -> {store_path}", err=True)
@@ -153,6 +159,71 @@ def demo(store_path: str, base_iri: str, host: str, port: int, no_serve: bool) -
     click.echo(f"{report.summary()} -> {store_path}", err=True)
     if not no_serve:
         serve_app(store, host=host, port=port)
+
+
+@main.command()
+@store_option
+@base_option
+@click.option("--article", "-a", "articles", multiple=True, metavar="ID",
+              help="Check only this article (its dcterms:identifier; repeatable).")
+@click.option("--reason", "run_reasoner", is_flag=True,
+              help="Also run an OWL reasoner over the ontology and the article graphs.")
+@click.option("--reasoner", type=click.Choice(["auto", "hermit", "owlrl"]), default="auto", show_default=True,
+              help="auto: HermiT when Java runs, else OWL 2 RL in Python (owlrl).")
+@click.option("--sample", type=click.IntRange(min=1), metavar="N",
+              help="Reason over N articles drawn at random (reproducibly) instead of all.")
+@click.option("--write-inferred", is_flag=True,
+              help="Write the inferred types and memberships into the store's inferred named graph.")
+@click.option("--no-shacl", is_flag=True, help="Skip the SHACL shapes (only with --reason).")
+def validate(store_path: str, base_iri: str, articles: tuple[str, ...], run_reasoner: bool, reasoner: str,
+             sample: int | None, write_inferred: bool, no_shacl: bool) -> None:
+    """Check the stored article graphs: SHACL shapes, and with --reason OWL consistency.
+
+    Prints a report grouped by article; the exit status is 1 on any SHACL violation, OWL
+    inconsistency or closed-world constraint violation (warnings do not count).
+    """
+    from kg.store import GraphStore
+
+    if (write_inferred or sample) and not run_reasoner:
+        raise click.UsageError("--write-inferred and --sample go with --reason")
+    if no_shacl and not run_reasoner:
+        raise click.UsageError("--no-shacl leaves nothing to do without --reason")
+    store = GraphStore.open(store_path) if write_inferred else GraphStore.open_read_only(store_path)
+    ok = True
+    if not no_shacl:
+        from kg.validate import validate_store
+        shacl = validate_store(store, articles or None)
+        click.echo(shacl.text())
+        ok = shacl.conforms
+    if run_reasoner:
+        from kg.reason import reason_store, write_inferred as write_graph
+        owl = reason_store(store, reasoner=reasoner, identifiers=articles or None, sample=sample)
+        click.echo(owl.text())
+        ok = ok and owl.ok
+        if write_inferred:
+            if owl.consistent:
+                iri = write_graph(store, owl.inferred, base_iri)
+                click.echo(f"wrote {len(owl.inferred)} inferred triple(s) to graph <{iri}>")
+            else:
+                click.echo("inconsistent: nothing written to the inferred graph", err=True)
+    if not ok:
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--output", "-o", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=PROJECT_ROOT / "docs", show_default=True, help="Folder to write ontology.html and ontology.svg to.")
+@click.option("--no-diagram", is_flag=True, help="Skip the class diagram (it needs Graphviz's `dot`).")
+def docs(out_dir: Path, no_diagram: bool) -> None:
+    """Write the ontology's documentation, generated from ontology/newsgraph.ttl.
+
+    docs/ontology.html (every class and property with its label, comment, axioms and alignments)
+    and docs/ontology.svg, the class diagram the README shows (rendered with Graphviz).
+    """
+    from kg.docs import write_docs
+
+    for path in write_docs(out_dir, diagram=not no_diagram):
+        click.echo(f"wrote {path}")
 
 
 @main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from pyoxigraph import NamedNode
@@ -37,10 +37,15 @@ class IngestReport:
                 f"{len(self.failed)} failed")
 
 
+#: A check run on each article's quads before they are written: a reason to refuse it, or None
+#: (``kg ingest --strict`` passes :func:`kg.validate.strict_check`).
+ArticleCheck = Callable[[list], "str | None"]
+
+
 def ingest_paths(paths: Iterable[str | os.PathLike[str]], store: GraphStore, minter: Minter, *,
                  extractor: Extractor | None = None, force: bool = False, progress: bool = True,
-                 batch_size: int = 16) -> IngestReport:
-    """Ingest every article under ``paths`` into ``store``."""
+                 batch_size: int = 16, check: ArticleCheck | None = None) -> IngestReport:
+    """Ingest every article under ``paths`` into ``store``; ``check`` may refuse an article's graph."""
     report = IngestReport()
     store.load_ontology()
     items = list(read_paths(paths))
@@ -73,6 +78,11 @@ def ingest_paths(paths: Iterable[str | os.PathLike[str]], store: GraphStore, min
             graph = minter.article(article.id)
             index.drop_graph(graph)          # resolve against the other articles only
             quads = mapper.quads(article, extraction)
+            refusal = check(quads) if check is not None else None
+            if refusal is not None:
+                index.add_graph(graph, [])  # keep whatever the store still holds out of the index
+                report.failed.append(ArticleError(article.source or article.id, None, refusal))
+                continue
             store.replace_graph(graph, quads)
             iris = mapper.entity_iris(extraction)
             index.add_graph(graph, uses_of(extraction.entities, iris))

@@ -118,9 +118,10 @@ class ArticleMapper:
 
         # --- posts (W3C ORG memberships)
         evidence_seen: set[tuple[int, int]] = set()
+        role_labels: dict[str, str] = {}  # one rdfs:label per role in a graph (ontology/shapes.ttl)
         for post in x.posts:
             M = self._membership(post, iris)
-            yield from self._post_quads(q, A, a_iri, ctx, article, post, M, iris, evidence_seen)
+            yield from self._post_quads(q, A, a_iri, ctx, article, post, M, iris, evidence_seen, role_labels)
 
         # --- events
         names = {e.key: e.name for e in x.entities}
@@ -149,12 +150,15 @@ class ArticleMapper:
         return NamedNode(self.minter.membership(person_key, post.role, org_key))
 
     def _post_quads(self, q, A, a_iri, ctx, article: Article, post: Post, M: NamedNode,
-                    iris: dict[str, str], seen: set) -> Iterator[Quad]:
+                    iris: dict[str, str], seen: set, role_labels: dict[str, str]) -> Iterator[Quad]:
         R = NamedNode(self.minter.role(post.role))
         P = NamedNode(iris[post.person])
         yield q(R, RDF.type, NG.Role)
         yield q(R, RDF.type, ORG.Role)
-        yield q(R, RDFS.label, Literal(post.role))
+        # "Vice Speaker" and "Vice-Speaker" mint the same role IRI: the first spelling is its label,
+        # the others alternative labels
+        first = role_labels.setdefault(R.value, post.role)
+        yield q(R, RDFS.label if first == post.role else SKOS.altLabel, Literal(post.role))
         yield q(M, RDF.type, NG.Membership)
         yield q(M, RDF.type, ORG.Membership)
         yield q(M, ORG.member, P)
