@@ -46,6 +46,7 @@ RESERVED = frozenset({"format", "limit", "offset", "page", "download"})
 CHARTS = {"bar": ("x",), "line": ("x", "y"), "timeline": ("start", "label"), "network": ("source", "target")}
 CHART_COLUMNS = ("x", "y", "start", "end", "label", "source", "target", "weight")
 MAX_TEXT = 100_000
+MAX_PAGING = 10**9
 _VAR = re.compile(r"[?$](__?)([A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*)")
 _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|\\^`]')
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$")
@@ -206,8 +207,8 @@ class CannedQuery:
             raw = values.get(key)
             if raw is None or raw == "":
                 return None
-            if not _INTEGER.match(raw.strip()) or int(raw) < minimum or int(raw) > 10**12:
-                raise BadRequest(f"parameter {key!r} must be an integer >= {minimum}")
+            if not _INTEGER.match(raw.strip()) or not minimum <= int(raw) <= MAX_PAGING:
+                raise BadRequest(f"parameter {key!r} must be an integer from {minimum} to {MAX_PAGING}")
             return int(raw)
         limit, offset, page = number("limit", 0), number("offset", 0), number("page", 1)
         if (limit is not None or offset is not None or page is not None) and not self.pageable:

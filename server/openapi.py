@@ -11,7 +11,7 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from kg import formats
-from kg.queries import CannedQuery, Param
+from kg.queries import MAX_PAGING, CannedQuery, Param
 
 _SCHEMAS = {
     "iri": {"type": "string", "format": "uri"},
@@ -50,7 +50,10 @@ def _param(p: Param) -> dict[str, Any]:
     if p.default is not None:
         schema["default"] = _typed(p, p.default)
     text = p.description or f"binds ?{p.variable} ({p.type})"
-    return {"name": p.name, "in": "query", "required": p.required, "description": text, "schema": schema}
+    out = {"name": p.name, "in": "query", "required": p.required, "description": text, "schema": schema}
+    if not p.required:
+        out["allowEmptyValue"] = True  # an empty form field means "not given"
+    return out
 
 
 def _paging(q: CannedQuery) -> list[dict[str, Any]]:
@@ -58,14 +61,14 @@ def _paging(q: CannedQuery) -> list[dict[str, Any]]:
         return []
     out = [
         {"name": "limit", "in": "query", "required": False, "description": "at most this many rows",
-         "schema": {"type": "integer", "minimum": 0, "maximum": 10**12}},
+         "schema": {"type": "integer", "minimum": 0, "maximum": MAX_PAGING}},
         {"name": "offset", "in": "query", "required": False, "description": "skip this many rows first",
-         "schema": {"type": "integer", "minimum": 0, "maximum": 10**12}},
+         "schema": {"type": "integer", "minimum": 0, "maximum": MAX_PAGING}},
     ]
     if q.pagination:
         out.append({"name": "page", "in": "query", "required": False,
                     "description": f"page number ({q.pagination} rows a page, grlc pagination)",
-                    "schema": {"type": "integer", "minimum": 1, "maximum": 10**9}})
+                    "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGING}})
     return out
 
 
@@ -76,7 +79,10 @@ def _kind(q: CannedQuery) -> str:
 def _results(kind: str) -> dict[str, Any]:
     content: dict[str, Any] = {}
     for f in formats.for_kind(kind):
-        schema = {"$ref": "#/components/schemas/SparqlResults"} if f.name == "json" else {"type": "string"}
+        if f.name == "json":
+            schema: dict[str, Any] = {"$ref": "#/components/schemas/SparqlResults"}
+        else:  # JSON-LD and the XML syntaxes are documents of their own; text formats are strings
+            schema = {} if f.media_type.endswith(("json", "xml")) else {"type": "string"}
         for mt in f.media_types:
             content[mt] = {"schema": schema}
     content["text/html"] = _TEXT
@@ -139,11 +145,7 @@ def _generic_paths() -> dict[str, Any]:
         "description": "Parameters as for the report's own run operation (see GET /queries/{name}/versions/{version}).",
         "operationId": "run_version",
         "tags": ["versions"],
-        "parameters": [_NAME, _VERSION,
-                       {"name": "params", "in": "query", "required": False, "style": "form", "explode": True,
-                        "description": "the report's parameters (and limit, offset)",
-                        "schema": {"type": "object", "additionalProperties": {"type": "string"}}},
-                       _format_param(all_kinds)],
+        "parameters": [_NAME, _VERSION, _format_param(all_kinds)],
         "responses": {"200": {"description": "SPARQL results or an RDF graph", "content": {
             **_results(formats.SELECT)["content"], **_results(formats.GRAPH)["content"]}},
             "400": _error("a parameter is missing, unknown or not of its type"),
@@ -156,18 +158,20 @@ def _generic_paths() -> dict[str, Any]:
             "parameters": [{"name": "format", "in": "query", "required": False,
                             "schema": {"type": "string", "enum": ["json", "html"]}}],
             "responses": {"200": {"description": "every report, latest versions", "content": {
-                "application/json": {"schema": {"$ref": "#/components/schemas/ReportList"}}, "text/html": _TEXT}}}}},
+                "application/json": {"schema": {"$ref": "#/components/schemas/ReportList"}}, "text/html": _TEXT}},
+                "400": _error("an unknown format")}}},
         "/queries/{name}": {
             "parameters": [_NAME],
             "get": {"summary": "A report's metadata, parameters and SPARQL", "operationId": "get_report",
                     "tags": ["reports"], "parameters": [_report_format()],
-                    "responses": {"200": _report_content("the latest version"), "404": _error("no such report"),
+                    "responses": {"200": _report_content("the latest version"), "400": _error("an unknown format"),
+                                  "404": _error("no such report"),
                                   "410": _error("the report was deleted")}},
             "put": {"summary": "Save a new version of a report", "operationId": "save_report", "tags": ["reports"],
                     "description": "The body is the .rq text with its #+ header. It is parsed and test-run first; "
                                    "a syntax error is a 400 and nothing is saved.",
                     "security": [{"bearerAuth": []}],
-                    "requestBody": {"required": True, "content": {"application/sparql-query": _TEXT}},
+                    "requestBody": {"required": True, "content": {"application/sparql-query": _TEXT, "text/plain": _TEXT}},
                     "responses": {"200": _json("Report", "a new version of an existing report"),
                                   "201": _json("Report", "the first version of a new report"),
                                   "400": _error("the text is not a valid report"),
@@ -185,11 +189,12 @@ def _generic_paths() -> dict[str, Any]:
                                    "schema": {"type": "string", "enum": ["json", "html"]}}],
             "responses": {"200": {"description": "every version, oldest first", "content": {
                 "application/json": {"schema": {"$ref": "#/components/schemas/History"}}, "text/html": _TEXT}},
-                "404": _error("no such report")}}},
+                "400": _error("an unknown format"), "404": _error("no such report")}}},
         "/queries/{name}/versions/{version}": {"get": {
             "summary": "One version of a report", "operationId": "get_version", "tags": ["versions"],
             "parameters": [_NAME, _VERSION, _report_format()],
-            "responses": {"200": _report_content("that version"), "404": _error("no such report or version"),
+            "responses": {"200": _report_content("that version"), "400": _error("an unknown format"),
+                          "404": _error("no such report or version"),
                           "410": _error("this version records the report's deletion")}}},
         "/queries/{name}/versions/{version}/run": {"get": run_generic},
     }

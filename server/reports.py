@@ -68,8 +68,12 @@ def _html(template: str, **context: Any) -> Response:
     return resp
 
 
-def _browser() -> bool:
-    return request.args.get("format") == "html" or (wants_html(request) and "format" not in request.args)
+def _browser(*allowed: str) -> bool:
+    """True for the HTML page: ``?format=html``, or a browser's Accept without ``?format=``."""
+    wanted = request.args.get("format")
+    if wanted is not None and wanted not in ("html", "json", *allowed):
+        raise BadRequest(f"unknown format {wanted!r} here; use one of: html, json{''.join(', ' + a for a in allowed)}")
+    return wanted == "html" or (wanted is None and wants_html(request))
 
 
 @bp.get("/queries")
@@ -84,10 +88,11 @@ def list_queries() -> Response:
 
 def _show(q: CannedQuery, pinned: bool) -> Response:
     """A report's metadata as JSON, its form as HTML, or its text as application/sparql-query."""
+    browser = _browser("rq")
     wanted = request.args.get("format")
     if wanted == "rq" or not wanted and request.accept_mimetypes.best_match(["application/json", RQ, "text/html"]) == RQ:
         resp = Response(q.sparql, content_type=f"{RQ}; charset=utf-8")
-    elif _browser():
+    elif browser:
         history = query_store().history(q.name)
         return _html("query.html", q=q, pinned=pinned, history=history, values=request.args,
                      run_url=_run_url(q, pinned))
