@@ -26,7 +26,7 @@ from kg.query_store import QueryStore
 from kg.tables import term_text
 from server import current_settings, current_store
 from server.auth import write_protected
-from server.negotiate import negotiate, wants_html
+from server.negotiate import negotiate
 from server.sparql import render_result
 
 bp = Blueprint("reports", __name__)
@@ -73,7 +73,14 @@ def _browser(*allowed: str) -> bool:
     wanted = request.args.get("format")
     if wanted is not None and wanted not in ("html", "json", *allowed):
         raise BadRequest(f"unknown format {wanted!r} here; use one of: html, json{''.join(', ' + a for a in allowed)}")
-    return wanted == "html" or (wanted is None and wants_html(request))
+    return wanted == "html" or (wanted is None and _prefers_html())
+
+
+def _prefers_html() -> bool:
+    """A browser's Accept: text/html beats JSON. (``negotiate.wants_html`` relies on werkzeug's
+    ``best``, which ranks Chromium's ``application/signed-exchange;v=b3;q=0.7`` first.)"""
+    accept = request.accept_mimetypes
+    return bool(accept) and accept.best_match(["application/json", "text/html"]) == "text/html"
 
 
 @bp.get("/queries")

@@ -36,7 +36,10 @@
   }
 
   function axisLabels(svg, ticks, x0, x1, y, format) {
-    for (const [pos, label] of ticks) el("text", { x: pos, y: y, "text-anchor": "middle", class: "tick" }, svg, format(label));
+    ticks.forEach(([pos, label], i) => {
+      const anchor = ticks.length > 1 && i === 0 ? "start" : ticks.length > 1 && i === ticks.length - 1 ? "end" : "middle";
+      el("text", { x: pos, y: y, "text-anchor": anchor, class: "tick" }, svg, format(label));
+    });
     el("line", { x1: x0, x2: x1, y1: y - 14, y2: y - 14, class: "axis" }, svg);
   }
 
