@@ -105,7 +105,7 @@ def _download_param() -> dict[str, Any]:
 def _run_operation(q: CannedQuery) -> dict[str, Any]:
     kind = _kind(q)
     return {
-        "operationId": f"run_{q.name}".replace("-", "_"),
+        "operationId": f"run_{q.name}",  # names are unique and path-safe
         "summary": q.title,
         "description": (q.description + "\n\n" if q.description else "") + f"Version {q.version}.\n\n```sparql\n{q.sparql}\n```",
         "tags": q.tags or ["reports"],

@@ -33,7 +33,7 @@ def test_openapi_validates_and_schemathesis_finds_no_server_error(seed_store, tm
             [SCHEMATHESIS, "run", url + "/openapi.json", "--checks", CHECKS, "-H", "Authorization: Bearer test-token",
              "--max-examples", "25", "--max-time", "60", "--workers", "2", "--seed", "6", "--no-color",
              "--generation-database", "none", "--report-dir", str(tmp_path / "st")],
-            capture_output=True, text=True, timeout=400)
+            capture_output=True, text=True, timeout=400, cwd=tmp_path)  # its caches stay out of the tree
         summary = run.stdout[-3000:]
         assert run.returncode == 0, summary
         generated = re.search(r"(\d+) generated", summary)
