@@ -228,29 +228,43 @@ def docs(out_dir: Path, no_diagram: bool) -> None:
 
 @main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
 @store_option
+@base_option
 @click.option("--format", "-f", "fmt", type=click.Choice(CLI_FORMATS), default="table", show_default=True)
 @click.option("--queries-dir", type=click.Path(file_okay=False, path_type=Path), default=SETTINGS.queries_dir,
-              show_default=True, help="Folder of canned .rq queries. Env: KG_QUERIES_DIR.")
+              show_default=True, help="Folder of shipped .rq reports. Env: KG_QUERIES_DIR.")
 @click.option("--param", "-P", "params", multiple=True, metavar="NAME=VALUE", help="A parameter value (repeatable).")
+@click.option("--version", "-V", "number", type=click.IntRange(min=1), help="Run this version (default: the latest).")
+@click.option("--show", is_flag=True, help="Print the report's .rq text instead of running it.")
 @click.argument("name", required=False)
 @click.argument("extra", nargs=-1, type=click.UNPROCESSED)
-def report(store_path: str, fmt: str, queries_dir: Path, params: tuple[str, ...], name: str | None,
-           extra: tuple[str, ...]) -> None:
-    """Run a canned report by NAME; without NAME, list them.
+def report(store_path: str, base_iri: str, fmt: str, queries_dir: Path, params: tuple[str, ...],
+           number: int | None, show: bool, name: str | None, extra: tuple[str, ...]) -> None:
+    """Run a canned report by NAME (shipped in queries/ or saved over HTTP); without NAME, list them.
 
-    Parameters: `kg report people_of_organization --org http://...` or `-P org=http://...`.
+    Parameters: `kg report people_of_organization --org http://...` or `-P org=http://...`;
+    `--limit N --offset N` page SELECT reports.
     """
-    from kg import formats, queries
-    from kg.store import GraphStore
+    from kg import formats, query_run
+    from kg.query_store import QueryStore
+    from kg.store import GraphStore, StoreError
     from kg.tables import render_table
 
-    catalogue = queries.load_dir(queries_dir)
+    try:
+        store: GraphStore | None = GraphStore.open_read_only(store_path)
+    except StoreError:
+        if name and not show:
+            raise
+        store = None  # listing and --show work from the shipped files alone
+    reports = QueryStore(store, queries_dir, base_iri)
     if not name:
-        for q in catalogue.values():
+        for q in reports.current().values():
             ps = " ".join(f"--{p.name} {p.type.upper()}" + ("" if p.required else "?") for p in q.params)
-            click.echo(f"{q.name:32s} {q.title}  {ps}")
+            click.echo(f"{q.name:28s} v{q.version:<3d} {q.title}  {ps}".rstrip())
         return
-    cq = queries.get(catalogue, name)
+    cq = reports.version(name, number) if number else reports.get(name)
+    if show:
+        click.echo(cq.sparql, nl=False)
+        return
     values = dict(p.split("=", 1) for p in params if "=" in p)
     it = iter(extra)
     for tok in it:
@@ -258,7 +272,8 @@ def report(store_path: str, fmt: str, queries_dir: Path, params: tuple[str, ...]
             raise click.UsageError(f"unexpected argument {tok!r}; parameters look like --name value")
         key, eq, val = tok[2:].partition("=")
         values[key] = val if eq else next(it, "")
-    result = GraphStore.open_read_only(store_path).query(cq.sparql, substitutions=cq.bindings(values))
+    assert store is not None
+    result = query_run.run(store, cq, values)
     kind = formats.kind_of(result)
     if fmt == "table" and kind != formats.GRAPH:
         click.echo(render_table(result))

@@ -15,7 +15,7 @@ from flask import Flask, current_app
 
 from kg.config import Settings
 from kg.iris import Minter
-from kg.queries import load_dir
+from kg.query_store import QueryStore
 from kg.store import GraphStore
 
 
@@ -26,7 +26,7 @@ def create_app(store: GraphStore, settings: Settings | None = None) -> Flask:
     app.config["KG_SETTINGS"] = settings
     app.extensions["kg_store"] = store
     app.extensions["kg_minter"] = Minter(settings.base_iri)
-    app.extensions["kg_queries"] = load_dir(Path(settings.queries_dir))
+    app.extensions["kg_query_store"] = QueryStore(store, Path(settings.queries_dir), settings.base_iri)
     app.json.sort_keys = False
 
     from server import errors, ld, pages, reports, sparql

@@ -138,3 +138,15 @@ def browser():
         yield driver
     finally:
         driver.quit()
+
+
+@pytest.fixture(scope="session")
+def seed_store(extractor, minter):
+    """Only the seed article, in memory (the store `kg demo` builds): canned reports are checked on it."""
+    from kg.ingest import ingest_paths
+    from kg.store import GraphStore
+    s = GraphStore.memory()
+    s.load_ontology()
+    report = ingest_paths([SEEDS], s, minter, extractor=extractor, progress=False)
+    assert report.ok, report.failed
+    return s

@@ -1,0 +1,24 @@
+"""Helpers for the report tests: private copies of the seed store (saving writes to them)."""
+from __future__ import annotations
+
+import gc
+from pathlib import Path
+
+from kg.store import GraphStore
+
+
+def memory_copy(source: GraphStore) -> GraphStore:
+    """A new in-memory store with every quad of ``source``."""
+    copy = GraphStore.memory()
+    copy.store.extend(list(source.store))
+    return copy
+
+
+def disk_copy(source: GraphStore, path: Path) -> Path:
+    """A RocksDB store at ``path`` with every quad of ``source``, closed again so a server can open it."""
+    disk = GraphStore.open(path)
+    disk.store.extend(list(source.store))
+    disk.flush()
+    del disk
+    gc.collect()
+    return path
