@@ -1,0 +1,449 @@
+"""What a person reads about a resource: posts over time, events, who met whom, and sources.
+
+The HTML page of a resource shows more than its triples: the posts a person held (grouped by role
+and organization, first and last seen), the people of an organization, the events an actor took
+part in (newest first, paged), how often it was in the news each year, the actors it shared
+events with, and for every fact the article(s) stating it with the sentence that says it (NIF 2.0
+offsets). Every list is bounded (a page of :data:`PANEL_SIZE` rows, or a top-N) and every
+aggregate returns a bounded number of rows; nothing here reads an unbounded reverse lookup into
+Python.
+
+Which panels a resource gets follows from its inbound links (``org:member`` -> posts,
+``sem:hasActor`` -> events...), so any resource of any kind gets the panels its data supports.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Any
+
+from pyoxigraph import NamedNode
+
+from kg.describe import Description, label, objects
+from kg.store import GraphStore
+from kg.vocab import ITSRDF, NG, NIF, ORG, PROV, RDF, RDFS, SCHEMA, SEM, SKOS
+
+#: Rows per page of a panel (events, people, articles).
+PANEL_SIZE = 25
+#: Actors shown around an entity in the who-met-whom graph.
+GRAPH_NEIGHBOURS = 12
+#: Sources (article + sentence) shown per fact.
+SOURCES_PER_FACT = 3
+#: Who met whom is drawn from this many of the actor's latest events (a bounded amount of work).
+RECENT_EVENTS = 200
+
+_CHAR = re.compile(r"#char=(\d+),(\d+)$")
+#: Parts of an event, most specific first (sem:hasActor is their super-property).
+PARTS = (NG.host, NG.guest, NG.visitor, NG.appointee, NG.signatory, NG.speaker, NG.participant)
+
+Term = Any
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A linked resource and its name."""
+
+    iri: str
+    label: str
+
+    @property
+    def local(self) -> str:
+        return self.iri.rsplit("/", 1)[-1]
+
+
+@dataclass
+class Sentence:
+    """A NIF string of an article, with the character ranges to highlight inside it."""
+
+    iri: str
+    text: str
+    begin: int
+    end: int
+    marks: list[tuple[int, int, str | None]] = field(default_factory=list)  # (start, end, entity IRI)
+
+    def pieces(self) -> list[tuple[str, bool, str | None]]:
+        """The text cut into (text, highlighted, entity IRI) pieces."""
+        out, pos = [], 0
+        for b, e, ent in sorted(self.marks):
+            if b < pos or e > len(self.text):
+                continue
+            if b > pos:
+                out.append((self.text[pos:b], False, None))
+            out.append((self.text[b:e], True, ent))
+            pos = e
+        if pos < len(self.text):
+            out.append((self.text[pos:], False, None))
+        return out
+
+
+@dataclass
+class Source:
+    """An article stating a fact, and the sentences of it that say so."""
+
+    article: Ref
+    date: str | None = None
+    sentences: list[Sentence] = field(default_factory=list)
+
+
+@dataclass
+class EventRow:
+    iri: str
+    label: str
+    kinds: list[str]
+    date: str | None
+    place: Ref | None
+    actors: list[tuple[Ref, str]]            # (actor, part)
+    sources: list[Source]
+
+
+@dataclass
+class PostRow:
+    """Memberships grouped: a role (in an organization) held by a person, first and last seen."""
+
+    person: Ref | None
+    role: Ref | None
+    organization: Ref | None
+    first: str | None
+    last: str | None
+    articles: int
+    membership: str
+    sources: list[Source]
+
+
+@dataclass
+class Page:
+    """One page of a panel; ``total`` is known when it is cheap to count."""
+
+    rows: list[Any]
+    page: int
+    has_next: bool
+    total: int | None = None
+
+
+@dataclass
+class TextSpan:
+    """A NIF string inside the article text: a sentence (evidence) or a mention of an entity."""
+
+    begin: int
+    end: int
+    iri: str
+    kind: str                     # "sentence" | "mention"
+    entity: Ref | None = None
+
+
+@dataclass
+class ArticleText:
+    text: str
+    spans: list[TextSpan]
+    facts: list[tuple[Ref, list[Ref], list[Sentence]]]   # (fact, its types, its evidence)
+
+
+@dataclass
+class Profile:
+    label: str
+    aliases: list[str]
+    types: list[Ref]
+    posts: Page | None = None          # memberships of a person
+    people: Page | None = None         # memberships at an organization
+    holders: Page | None = None        # memberships in a role
+    events: Page | None = None         # events of an actor / at a place
+    event_years: dict[int, int] = field(default_factory=dict)
+    mention_years: dict[int, int] = field(default_factory=dict)
+    mentions: Page | None = None       # articles mentioning it
+    coactors: list[tuple[Ref, int]] = field(default_factory=list)
+    coactor_edges: list[tuple[str, str, int]] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)   # for a fact itself (event, membership)
+    participants: list[tuple[Ref, str]] = field(default_factory=list)
+    article: ArticleText | None = None
+
+
+class Lookup:
+    """Bounded, cached index lookups for one page: labels, dates, sentences."""
+
+    def __init__(self, store: GraphStore) -> None:
+        self.store = store
+        self._labels: dict[Term, str] = {}
+
+    def ref(self, term: Term) -> Ref:
+        if term not in self._labels:
+            self._labels[term] = label(self.store, term) or _local_name(term.value)
+        return Ref(term.value, self._labels[term])
+
+    def first(self, subject: Term, predicate: NamedNode) -> Term | None:
+        found = objects(self.store, subject, predicate, 1)
+        return found[0].object if found else None
+
+    def values(self, subject: Term, predicate: NamedNode, limit: int = 20) -> list[Term]:
+        return [q.object for q in objects(self.store, subject, predicate, limit)]
+
+    def sentence(self, iri: Term, focus: Term | None, all_mentions: bool = False) -> Sentence | None:
+        """The sentence ``iri`` with the mentions of ``focus`` (or of every entity) marked."""
+        text = self.first(iri, NIF.anchorOf)
+        span = _offsets(iri.value) or (self._int(iri, NIF.beginIndex), self._int(iri, NIF.endIndex))
+        if text is None or None in span:
+            return None
+        s = Sentence(iri.value, text.value, span[0], span[1])
+        article = NamedNode(iri.value.split("#", 1)[0])
+        if all_mentions:
+            ctx = self.first(iri, NIF.referenceContext)
+            if ctx is not None:
+                for q in islice(self.store.store.quads_for_pattern(None, NIF.referenceContext, ctx, article), 2000):
+                    off = _offsets(q.subject.value)
+                    if off and s.begin <= off[0] and off[1] <= s.end and off != (s.begin, s.end):
+                        ent = self.first(q.subject, ITSRDF.taIdentRef)
+                        if ent is not None:
+                            s.marks.append((off[0] - s.begin, off[1] - s.begin, ent.value))
+        elif focus is not None:
+            for q in islice(self.store.store.quads_for_pattern(None, ITSRDF.taIdentRef, focus, article), 200):
+                off = _offsets(q.subject.value)
+                if off and s.begin <= off[0] and off[1] <= s.end:
+                    s.marks.append((off[0] - s.begin, off[1] - s.begin, focus.value))
+        return s
+
+    def _int(self, s: Term, p: NamedNode) -> int | None:
+        v = self.first(s, p)
+        return int(v.value) if v is not None else None
+
+    def sources(self, fact: Term, focus: Term | None, all_mentions: bool = False,
+                limit: int = SOURCES_PER_FACT) -> list[Source]:
+        """The articles stating ``fact`` (prov:wasDerivedFrom, else the graphs holding it), with
+        the evidence sentences of each."""
+        articles = self.values(fact, PROV.wasDerivedFrom, limit)
+        if not articles:
+            articles = [q.graph_name for q in objects(self.store, fact, RDF.type, limit)
+                        if isinstance(q.graph_name, NamedNode)]
+            articles = [a for a in dict.fromkeys(articles) if self.first(a, SCHEMA.datePublished) is not None]
+        evidence = self.values(fact, NG.evidence, 50)
+        out = []
+        for a in articles[:limit]:
+            date = self.first(a, SCHEMA.datePublished)
+            src = Source(self.ref(a), date.value if date is not None else None)
+            for ev in evidence:
+                if ev.value.split("#", 1)[0] == a.value:
+                    s = self.sentence(ev, focus, all_mentions)
+                    if s is not None:
+                        src.sentences.append(s)
+            out.append(src)
+        return out
+
+
+# ---------------------------------------------------------------------------------- panels
+
+_EVENTS = {
+    "actor": """
+SELECT ?s ?e (MIN(?d) AS ?date) WHERE { ?e sem:hasActor ?s . OPTIONAL { ?e sem:hasTimeStamp ?d } }
+GROUP BY ?s ?e ORDER BY DESC(?date) ?e LIMIT %d OFFSET %d""",
+    "place": """
+SELECT ?s ?e (MIN(?d) AS ?date) WHERE { ?e sem:hasPlace ?s . OPTIONAL { ?e sem:hasTimeStamp ?d } }
+GROUP BY ?s ?e ORDER BY DESC(?date) ?e LIMIT %d OFFSET %d""",
+}
+_EVENT_YEARS = {
+    "actor": """SELECT ?s ?y (COUNT(DISTINCT ?e) AS ?n) WHERE {
+  ?e sem:hasActor ?s ; sem:hasTimeStamp ?d . BIND(YEAR(?d) AS ?y) } GROUP BY ?s ?y ORDER BY ?y""",
+    "place": """SELECT ?s ?y (COUNT(DISTINCT ?e) AS ?n) WHERE {
+  ?e sem:hasPlace ?s ; sem:hasTimeStamp ?d . BIND(YEAR(?d) AS ?y) } GROUP BY ?s ?y ORDER BY ?y""",
+}
+_MENTION_YEARS = """SELECT ?s ?y (COUNT(DISTINCT ?a) AS ?n) WHERE {
+  ?a schema:mentions ?s ; schema:datePublished ?d . BIND(YEAR(?d) AS ?y) } GROUP BY ?s ?y ORDER BY ?y"""
+_MENTIONS = """
+SELECT ?s ?a (MAX(?d0) AS ?d) WHERE { ?a schema:mentions ?s . OPTIONAL { ?a schema:datePublished ?d0 } }
+GROUP BY ?s ?a ORDER BY DESC(?d) ?a LIMIT %d OFFSET %d"""
+# Memberships grouped by what the page is not about; the date is that of the article stating it.
+_MEMBERSHIPS = {
+    "member": ("?role ?org", "?m org:member ?s . OPTIONAL { ?m org:role ?role } OPTIONAL { ?m org:organization ?org }"),
+    "organization": ("?person ?role", "?m org:organization ?s . OPTIONAL { ?m org:member ?person } OPTIONAL { ?m org:role ?role }"),
+    "role": ("?person ?org", "?m org:role ?s . OPTIONAL { ?m org:member ?person } OPTIONAL { ?m org:organization ?org }"),
+}
+_MEMBERSHIP_GROUPS = """
+SELECT ?s {keys} (MIN(?d) AS ?first) (MAX(?d) AS ?last) (COUNT(DISTINCT ?g) AS ?n) (MAX(?m) AS ?m1) WHERE {{
+  GRAPH ?g {{ {pattern} }}
+  OPTIONAL {{ ?g schema:datePublished ?d }}
+}} GROUP BY ?s {keys} ORDER BY DESC(?last) {keys} LIMIT %d OFFSET %d"""
+
+
+def profile(store: GraphStore, d: Description, pages: dict[str, int] | None = None) -> Profile:
+    """Everything the HTML page of ``d`` shows beyond its triples; ``pages`` picks panel pages."""
+    pages = pages or {}
+    look = Lookup(store)
+    node = d.node
+    labels = [o.value for o in d.values(RDFS.label)]
+    p = Profile(
+        label=max(labels, key=len) if labels else (label(store, node) or _local_name(d.iri)),
+        aliases=sorted({o.value for o in d.values(SKOS.altLabel)} | set(labels)),
+        types=[look.ref(t) for t in d.values(RDF.type)],
+    )
+    p.aliases = [a for a in p.aliases if a != p.label]
+    sub = {"s": node}
+    counts = d.inbound_counts
+
+    for via, attr in (("member", "posts"), ("organization", "people"), ("role", "holders")):
+        if counts.get(ORG.term(via)):
+            setattr(p, attr, _memberships(store, look, node, via, pages.get(attr, 1)))
+    for via, pred in (("actor", SEM.hasActor), ("place", SEM.hasPlace)):
+        if counts.get(pred):
+            p.events, recent = _events(store, look, node, via, pages.get("events", 1), counts[pred])
+            if via == "actor":
+                p.coactors, p.coactor_edges = _who_met_whom(look, node, recent)
+            p.event_years = {int(r["y"].value): int(r["n"].value)
+                             for r in store.query(_EVENT_YEARS[via], substitutions=sub) if r["y"] is not None}
+            break
+    if counts.get(SCHEMA.mentions):
+        p.mentions = _mentions(store, look, node, pages.get("mentions", 1), counts[SCHEMA.mentions])
+        p.mention_years = {int(r["y"].value): int(r["n"].value)
+                           for r in store.query(_MENTION_YEARS, substitutions=sub) if r["y"] is not None}
+
+    own = {st.predicate for st in d.outgoing}
+    if NG.evidence in own or PROV.wasDerivedFrom in own or SEM.hasActor in own or ORG.member in own:
+        p.sources = look.sources(node, None, all_mentions=True, limit=20)
+    if SEM.hasActor in own:
+        p.participants = _participants(look, d)
+    if d.graph:
+        p.article = article_text(look, d)
+    return p
+
+
+def _events(store: GraphStore, look: Lookup, node: NamedNode, via: str, page: int,
+            total: int) -> tuple[Page, list[NamedNode]]:
+    """A page of the events of an actor (or at a place), newest first, and the latest
+    :data:`RECENT_EVENTS` events (for who met whom)."""
+    limit = max(RECENT_EVENTS, page * PANEL_SIZE + 1)
+    rows = list(store.query(_EVENTS[via] % (limit, 0), substitutions={"s": node}))
+    out = []
+    for r in rows[(page - 1) * PANEL_SIZE: page * PANEL_SIZE]:
+        e = r["e"]
+        kinds = [look.ref(t) for t in look.values(e, RDF.type)]
+        place = look.first(e, SEM.hasPlace)
+        actors = []
+        for part in PARTS:
+            for a in look.values(e, part):
+                actors.append((look.ref(a), _local_name(part.value)))
+        named = {ref.iri for ref, _ in actors}
+        actors += [(look.ref(a), "actor") for a in look.values(e, SEM.hasActor) if a.value not in named]
+        out.append(EventRow(
+            iri=e.value, label=look.ref(e).label,
+            kinds=[k.label for k in kinds if not k.iri.startswith(str(SEM))] or [k.label for k in kinds],
+            date=r["date"].value if r["date"] is not None else None,
+            place=look.ref(place) if place is not None else None,
+            actors=actors, sources=look.sources(e, node)))
+    return Page(out, page, len(rows) > page * PANEL_SIZE, total), [r["e"] for r in rows[:RECENT_EVENTS]]
+
+
+def _who_met_whom(look: Lookup, node: NamedNode, events: list[NamedNode]
+                  ) -> tuple[list[tuple[Ref, int]], list[tuple[str, str, int]]]:
+    """The actors sharing most of ``events`` with ``node`` and how often they shared them with
+    each other (among the :data:`GRAPH_NEIGHBOURS` shown)."""
+    casts = [{a for a in look.values(e, SEM.hasActor, 50) if a != node} for e in events]
+    counts: dict[NamedNode, int] = {}
+    for cast in casts:
+        for a in cast:
+            counts[a] = counts.get(a, 0) + 1
+    top = sorted(counts, key=lambda a: (-counts[a], a.value))[:GRAPH_NEIGHBOURS]
+    shown = set(top)
+    pairs: dict[tuple[str, str], int] = {}
+    for cast in casts:
+        inner = sorted(a.value for a in cast & shown)
+        for i, a in enumerate(inner):
+            for b in inner[i + 1:]:
+                pairs[(a, b)] = pairs.get((a, b), 0) + 1
+    return ([(look.ref(a), counts[a]) for a in top],
+            [(a, b, n) for (a, b), n in sorted(pairs.items())])
+
+
+def _memberships(store: GraphStore, look: Lookup, node: NamedNode, via: str, page: int) -> Page:
+    keys, pattern = _MEMBERSHIPS[via]
+    query = _MEMBERSHIP_GROUPS.format(keys=keys, pattern=pattern) % (PANEL_SIZE + 1, (page - 1) * PANEL_SIZE)
+    rows = list(store.query(query, substitutions={"s": node}))
+    out = []
+    for r in rows[:PANEL_SIZE]:
+        def ref(var: str) -> Ref | None:
+            return look.ref(r[var]) if var in keys and r[var] is not None else None
+        person = ref("person") if via != "member" else look.ref(node)
+        # highlight the person in the sentence: the page's own entity, or the person of the row
+        focus = node if via == "member" else r["person"]
+        out.append(PostRow(
+            person=person, role=ref("role") if via != "role" else look.ref(node),
+            organization=ref("org") if via != "organization" else look.ref(node),
+            first=r["first"].value if r["first"] is not None else None,
+            last=r["last"].value if r["last"] is not None else None,
+            articles=int(r["n"].value), membership=r["m1"].value,
+            sources=look.sources(r["m1"], focus)))
+    return Page(out, page, len(rows) > PANEL_SIZE)
+
+
+def _mentions(store: GraphStore, look: Lookup, node: NamedNode, page: int, total: int) -> Page:
+    rows = list(store.query(_MENTIONS % (PANEL_SIZE + 1, (page - 1) * PANEL_SIZE), substitutions={"s": node}))
+    out = []
+    for r in rows[:PANEL_SIZE]:
+        a = r["a"]
+        first_mention = next(iter(store.store.quads_for_pattern(None, ITSRDF.taIdentRef, node, a)), None)
+        out.append((look.ref(a), r["d"].value if r["d"] is not None else None,
+                    first_mention.subject.value if first_mention is not None else None))
+    return Page(out, page, len(rows) > PANEL_SIZE, total)
+
+
+def _participants(look: Lookup, d: Description) -> list[tuple[Ref, str]]:
+    out: list[tuple[Ref, str]] = []
+    seen: set[str] = set()
+    for part in PARTS:
+        for a in d.values(part):
+            out.append((look.ref(a), _local_name(part.value)))
+            seen.add(a.value)
+    out += [(look.ref(a), "actor") for a in d.values(SEM.hasActor) if a.value not in seen]
+    return out
+
+
+def article_text(look: Lookup, d: Description) -> ArticleText | None:
+    """The article's text with its NIF strings (sentences, mentions linked to entities)."""
+    by_subject: dict[Term, dict[NamedNode, list[Term]]] = {}
+    for q in d.graph:
+        by_subject.setdefault(q.subject, {}).setdefault(q.predicate, []).append(q.object)
+    ctx = next(iter(d.values(NG.context)), None)
+    if ctx is None:
+        ctx = next((s for s, props in by_subject.items() if NIF.isString in props), None)
+    if ctx is None or NIF.isString not in by_subject.get(ctx, {}):
+        return None
+    text = by_subject[ctx][NIF.isString][0].value
+    spans = []
+    for s, props in by_subject.items():
+        if s == ctx or props.get(NIF.referenceContext, [None])[0] != ctx:
+            continue
+        try:
+            b, e = int(props[NIF.beginIndex][0].value), int(props[NIF.endIndex][0].value)
+        except (KeyError, ValueError):
+            continue
+        ent = props.get(ITSRDF.taIdentRef, [None])[0]
+        if ent is not None:
+            spans.append(TextSpan(b, e, s.value, "mention", _graph_ref(look, by_subject, ent)))
+        else:
+            spans.append(TextSpan(b, e, s.value, "sentence"))
+    facts = []
+    for s, props in by_subject.items():
+        if NG.evidence not in props:
+            continue
+        sentences = []
+        for ev in props[NG.evidence]:
+            off = _offsets(ev.value)
+            if off:
+                sentences.append(Sentence(ev.value, text[off[0]:off[1]], off[0], off[1]))
+        types = [_graph_ref(look, by_subject, t) for t in props.get(RDF.type, [])]
+        facts.append((_graph_ref(look, by_subject, s), types, sentences))
+    facts.sort(key=lambda f: (min((x.begin for x in f[2]), default=0), f[0].iri))
+    return ArticleText(text, sorted(spans, key=lambda x: (x.begin, -x.end)), facts)
+
+
+def _graph_ref(look: Lookup, by_subject: dict, term: Term) -> Ref:
+    labels = by_subject.get(term, {}).get(RDFS.label)
+    if labels:
+        return Ref(term.value, max((x.value for x in labels), key=len))
+    return look.ref(term)
+
+
+def _offsets(iri: str) -> tuple[int, int] | None:
+    m = _CHAR.search(iri)
+    return (int(m.group(1)), int(m.group(2))) if m else None
+
+
+def _local_name(iri: str) -> str:
+    return re.split(r"[/#]", iri.rstrip("/#"))[-1]
+
