@@ -212,8 +212,9 @@ def _context(store: GraphStore, d: Description) -> list[Quad]:
     """Labels and types of the things the resource links to and of this page's inbound subjects."""
     in_graph = {q.subject for q in d.graph}
     linked: list[Term] = []
+    rdf_type, rdfs_label = RDF.type, RDFS.label
     for st in d.outgoing:
-        if isinstance(st.object, NamedNode) and st.predicate != RDF.type:
+        if isinstance(st.object, NamedNode) and st.predicate != rdf_type:
             linked.append(st.object)
     linked += [q.subject for q in d.inbound]
     out: list[Quad] = []
@@ -222,9 +223,10 @@ def _context(store: GraphStore, d: Description) -> list[Quad]:
         if term in seen or term in in_graph or term == d.node:
             continue
         seen.add(term)
-        for pred in (RDFS.label, RDF.type):
-            out += objects(store, term, pred, 5)
-        if not any(q.subject == term and q.predicate == RDFS.label for q in out):
+        labels = objects(store, term, rdfs_label, 5)
+        out += labels
+        out += objects(store, term, rdf_type, 5)
+        if not labels:
             for pred in LABELS[1:]:
                 found = objects(store, term, pred, 1)
                 if found:

@@ -20,7 +20,7 @@ from typing import Any
 
 from pyoxigraph import NamedNode
 
-from kg.describe import Description, label, objects
+from kg.describe import LABELS, Description, label, objects
 from kg.store import GraphStore
 from kg.vocab import ITSRDF, NG, NIF, ORG, PROV, RDF, RDFS, SCHEMA, SEM, SKOS
 
@@ -158,66 +158,117 @@ class Profile:
     article: ArticleText | None = None
 
 
+#: How many quads of a small resource (an event, a membership, a sentence) one scan reads.
+FACTS_SCAN = 400
+_LABEL, _TYPE, _ACTOR = RDFS.label, RDF.type, SEM.hasActor
+_DERIVED, _EVIDENCE, _DATE = PROV.wasDerivedFrom, NG.evidence, SCHEMA.datePublished
+_ANCHOR, _BEGIN, _END, _CONTEXT = NIF.anchorOf, NIF.beginIndex, NIF.endIndex, NIF.referenceContext
+_IDENT = ITSRDF.taIdentRef
+
+
+class Facts:
+    """What one scan of a small resource's quads says: objects per predicate, graphs stating it."""
+
+    def __init__(self, quads: list[Any]) -> None:
+        self.by_predicate: dict[NamedNode, list[Term]] = {}
+        self.graphs: list[Term] = []
+        for q in quads:
+            objs = self.by_predicate.setdefault(q.predicate, [])
+            if q.object not in objs:
+                objs.append(q.object)
+            if q.graph_name not in self.graphs:
+                self.graphs.append(q.graph_name)
+
+    def get(self, predicate: NamedNode) -> list[Term]:
+        return self.by_predicate.get(predicate, [])
+
+    def first(self, predicate: NamedNode) -> Term | None:
+        found = self.by_predicate.get(predicate)
+        return found[0] if found else None
+
+
 class Lookup:
-    """Bounded, cached index lookups for one page: labels, dates, sentences."""
+    """Bounded, cached index lookups for one page: labels, facts of small resources, sources."""
 
     def __init__(self, store: GraphStore) -> None:
         self.store = store
         self._labels: dict[Term, str] = {}
+        self._facts: dict[Term, Facts] = {}
+        self._first: dict[tuple[Term, NamedNode], Term | None] = {}
+
+    def learn(self, quads: list[Any]) -> None:
+        """Take labels from quads already read (a description's context), longest name first."""
+        for q in quads:
+            if q.predicate in LABELS and len(q.object.value) > len(self._labels.get(q.subject, "")):
+                if q.predicate == _LABEL or q.subject not in self._labels:
+                    self._labels[q.subject] = q.object.value
+
+    def label(self, term: Term) -> str:
+        return self.ref(term).label
 
     def ref(self, term: Term) -> Ref:
         if term not in self._labels:
             self._labels[term] = label(self.store, term) or _local_name(term.value)
         return Ref(term.value, self._labels[term])
 
+    def facts(self, subject: Term) -> Facts:
+        """All quads of ``subject`` (up to :data:`FACTS_SCAN`): for events, memberships, sentences."""
+        if subject not in self._facts:
+            self._facts[subject] = Facts(list(islice(
+                self.store.store.quads_for_pattern(subject, None, None, None), FACTS_SCAN)))
+        return self._facts[subject]
+
     def first(self, subject: Term, predicate: NamedNode) -> Term | None:
-        found = objects(self.store, subject, predicate, 1)
-        return found[0].object if found else None
+        key = (subject, predicate)
+        if key not in self._first:
+            found = objects(self.store, subject, predicate, 1)
+            self._first[key] = found[0].object if found else None
+        return self._first[key]
 
     def values(self, subject: Term, predicate: NamedNode, limit: int = 20) -> list[Term]:
         return [q.object for q in objects(self.store, subject, predicate, limit)]
 
     def sentence(self, iri: Term, focus: Term | None, all_mentions: bool = False) -> Sentence | None:
         """The sentence ``iri`` with the mentions of ``focus`` (or of every entity) marked."""
-        text = self.first(iri, NIF.anchorOf)
-        span = _offsets(iri.value) or (self._int(iri, NIF.beginIndex), self._int(iri, NIF.endIndex))
-        if text is None or None in span:
+        f = self.facts(iri)
+        text = f.first(_ANCHOR)
+        span = _offsets(iri.value)
+        if span is None:
+            b, e = f.first(_BEGIN), f.first(_END)
+            span = (int(b.value), int(e.value)) if b is not None and e is not None else None
+        if text is None or span is None:
             return None
         s = Sentence(iri.value, text.value, span[0], span[1])
         article = NamedNode(iri.value.split("#", 1)[0])
         if all_mentions:
-            ctx = self.first(iri, NIF.referenceContext)
+            ctx = f.first(_CONTEXT)
             if ctx is not None:
-                for q in islice(self.store.store.quads_for_pattern(None, NIF.referenceContext, ctx, article), 2000):
+                for q in islice(self.store.store.quads_for_pattern(None, _CONTEXT, ctx, article), 2000):
                     off = _offsets(q.subject.value)
                     if off and s.begin <= off[0] and off[1] <= s.end and off != (s.begin, s.end):
-                        ent = self.first(q.subject, ITSRDF.taIdentRef)
+                        ent = self.first(q.subject, _IDENT)
                         if ent is not None:
                             s.marks.append((off[0] - s.begin, off[1] - s.begin, ent.value))
         elif focus is not None:
-            for q in islice(self.store.store.quads_for_pattern(None, ITSRDF.taIdentRef, focus, article), 200):
+            for q in islice(self.store.store.quads_for_pattern(None, _IDENT, focus, article), 200):
                 off = _offsets(q.subject.value)
                 if off and s.begin <= off[0] and off[1] <= s.end:
                     s.marks.append((off[0] - s.begin, off[1] - s.begin, focus.value))
         return s
 
-    def _int(self, s: Term, p: NamedNode) -> int | None:
-        v = self.first(s, p)
-        return int(v.value) if v is not None else None
-
     def sources(self, fact: Term, focus: Term | None, all_mentions: bool = False,
                 limit: int = SOURCES_PER_FACT) -> list[Source]:
         """The articles stating ``fact`` (prov:wasDerivedFrom, else the graphs holding it), with
         the evidence sentences of each."""
-        articles = self.values(fact, PROV.wasDerivedFrom, limit)
+        f = self.facts(fact)
+        articles = f.get(_DERIVED)[:limit]
         if not articles:
-            articles = [q.graph_name for q in objects(self.store, fact, RDF.type, limit)
-                        if isinstance(q.graph_name, NamedNode)]
-            articles = [a for a in dict.fromkeys(articles) if self.first(a, SCHEMA.datePublished) is not None]
-        evidence = self.values(fact, NG.evidence, 50)
+            articles = [g for g in f.graphs if isinstance(g, NamedNode)
+                        and self.first(g, _DATE) is not None][:limit]
+        evidence = f.get(_EVIDENCE)
         out = []
-        for a in articles[:limit]:
-            date = self.first(a, SCHEMA.datePublished)
+        for a in articles:
+            date = self.first(a, _DATE)
             src = Source(self.ref(a), date.value if date is not None else None)
             for ev in evidence:
                 if ev.value.split("#", 1)[0] == a.value:
@@ -262,10 +313,15 @@ SELECT ?s {keys} (MIN(?d) AS ?first) (MAX(?d) AS ?last) (COUNT(DISTINCT ?g) AS ?
 }} GROUP BY ?s {keys} ORDER BY DESC(?last) {keys} LIMIT %d OFFSET %d"""
 
 
-def profile(store: GraphStore, d: Description, pages: dict[str, int] | None = None) -> Profile:
-    """Everything the HTML page of ``d`` shows beyond its triples; ``pages`` picks panel pages."""
+def profile(store: GraphStore, d: Description, pages: dict[str, int] | None = None,
+            look: Lookup | None = None) -> Profile:
+    """Everything the HTML page of ``d`` shows beyond its triples; ``pages`` picks panel pages.
+
+    ``look`` may be shared with the caller, so that a label is looked up once per page.
+    """
     pages = pages or {}
-    look = Lookup(store)
+    look = look or Lookup(store)
+    look.learn(d.context + d.graph)
     node = d.node
     labels = [o.value for o in d.values(RDFS.label)]
     p = Profile(
@@ -297,7 +353,7 @@ def profile(store: GraphStore, d: Description, pages: dict[str, int] | None = No
     if NG.evidence in own or PROV.wasDerivedFrom in own or SEM.hasActor in own or ORG.member in own:
         p.sources = look.sources(node, None, all_mentions=True, limit=20)
     if SEM.hasActor in own:
-        p.participants = _participants(look, d)
+        p.participants = _cast(look, look.facts(node))
     if d.graph:
         p.article = article_text(look, d)
     return p
@@ -312,14 +368,10 @@ def _events(store: GraphStore, look: Lookup, node: NamedNode, via: str, page: in
     out = []
     for r in rows[(page - 1) * PANEL_SIZE: page * PANEL_SIZE]:
         e = r["e"]
-        kinds = [look.ref(t) for t in look.values(e, RDF.type)]
-        place = look.first(e, SEM.hasPlace)
-        actors = []
-        for part in PARTS:
-            for a in look.values(e, part):
-                actors.append((look.ref(a), _local_name(part.value)))
-        named = {ref.iri for ref, _ in actors}
-        actors += [(look.ref(a), "actor") for a in look.values(e, SEM.hasActor) if a.value not in named]
+        f = look.facts(e)
+        kinds = [look.ref(t) for t in f.get(_TYPE)]
+        place = f.first(SEM.hasPlace)
+        actors = _cast(look, f)
         out.append(EventRow(
             iri=e.value, label=look.ref(e).label,
             kinds=[k.label for k in kinds if not k.iri.startswith(str(SEM))] or [k.label for k in kinds],
@@ -333,7 +385,8 @@ def _who_met_whom(look: Lookup, node: NamedNode, events: list[NamedNode]
                   ) -> tuple[list[tuple[Ref, int]], list[tuple[str, str, int]]]:
     """The actors sharing most of ``events`` with ``node`` and how often they shared them with
     each other (among the :data:`GRAPH_NEIGHBOURS` shown)."""
-    casts = [{a for a in look.values(e, SEM.hasActor, 50) if a != node} for e in events]
+    scan = look.store.store.quads_for_pattern
+    casts = [{q.object for q in islice(scan(e, _ACTOR, None, None), 200) if q.object != node} for e in events]
     counts: dict[NamedNode, int] = {}
     for cast in casts:
         for a in cast:
@@ -382,14 +435,15 @@ def _mentions(store: GraphStore, look: Lookup, node: NamedNode, page: int, total
     return Page(out, page, len(rows) > PANEL_SIZE, total)
 
 
-def _participants(look: Lookup, d: Description) -> list[tuple[Ref, str]]:
+def _cast(look: Lookup, f: Facts) -> list[tuple[Ref, str]]:
+    """The actors of an event with their part (host, guest...; "actor" when no part is given)."""
     out: list[tuple[Ref, str]] = []
-    seen: set[str] = set()
+    seen: set[Term] = set()
     for part in PARTS:
-        for a in d.values(part):
+        for a in f.get(part):
             out.append((look.ref(a), _local_name(part.value)))
-            seen.add(a.value)
-    out += [(look.ref(a), "actor") for a in d.values(SEM.hasActor) if a.value not in seen]
+            seen.add(a)
+    out += [(look.ref(a), "actor") for a in f.get(_ACTOR) if a not in seen]
     return out
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -78,17 +78,26 @@ def doc_path(rest: str, ext: str, **params: Any) -> str:
     return f"/doc/{rest}.{ext}" + (f"?{query}" if query else "")
 
 
+def hrefs() -> Callable[[str], str]:
+    """:func:`local_href` for many links (the base is read once)."""
+    minter = current_minter()
+    base, ids, onto = minter.base, minter.id, ONTOLOGY_IRI + "#"
+
+    def href(iri: str) -> str:
+        if iri.startswith(ids):
+            return "/" + iri[len(base):]
+        if iri == ONTOLOGY_IRI or iri.startswith(onto):
+            return "/ontology" + iri[len(ONTOLOGY_IRI):]
+        return iri
+    return href
+
+
 def local_href(iri: str) -> str:
     """Links to IRIs under our base stay on this server, wherever it runs; others are kept.
 
     The ontology and its terms (``ng:Meeting``) link to ``/ontology#Meeting``.
     """
-    base = current_minter().base
-    if iri == ONTOLOGY_IRI or iri.startswith(ONTOLOGY_IRI + "#"):
-        return "/ontology" + iri[len(ONTOLOGY_IRI):]
-    if iri.startswith(current_minter().id):
-        return "/" + iri[len(base):]
-    return iri
+    return hrefs()(iri)
 
 
 def alternates(path_for: Any) -> list[str]:

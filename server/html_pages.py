@@ -35,34 +35,26 @@ def _html(body: str, status: int = 200) -> Response:
 
 
 class Terms:
-    """Display helpers for RDF terms: labels from the description, links kept on this server."""
+    """Display helpers for RDF terms: names from the page's lookups, links kept on this server."""
 
-    def __init__(self, look: Lookup, known: dict[str, str]) -> None:
+    def __init__(self, look: Lookup) -> None:
         self.look = look
-        self.known = known
 
     def label(self, term: Any) -> str:
-        if isinstance(term, NamedNode):
-            if term.value in self.known:
-                return self.known[term.value]
-            return self.look.ref(term).label
-        return term.value
-
-    def short(self, term: Any) -> str:
-        return term_text(term)
+        return self.look.label(term) if isinstance(term, NamedNode) else term.value
 
     @staticmethod
-    def href(iri: str) -> str:
-        return docs.local_href(iri)
+    def short(term: Any) -> str:
+        return term_text(term)
 
 
 def resource_page(d: Description, pages: dict[str, int], stem: str) -> Response:
     """The page of one resource (any kind; panels appear when the data supports them)."""
     store = current_store()
-    p = profile(store, d, pages)
     look = Lookup(store)
-    known = {q.subject.value: q.object.value for q in d.context + d.graph if q.predicate.value.endswith("#label")}
-    terms = Terms(look, known)
+    p = profile(store, d, pages, look)
+    terms = Terms(look)
+    href = docs.hrefs()
     node = d.node
 
     statements: list[dict[str, Any]] = []
@@ -75,9 +67,9 @@ def resource_page(d: Description, pages: dict[str, int], stem: str) -> Response:
                                        for g in st.graphs[:3] if isinstance(g, NamedNode)],
                            "n_sources": st.n_graphs})
     inbound_counts = sorted(((terms.short(p_), n, p_) for p_, n in d.inbound_counts.items()), key=lambda x: -x[1])
-    timeline = charts.timeline(p, terms.href)
-    graph = charts.who_met_whom(Ref(d.iri, p.label), p.coactors, p.coactor_edges, terms.href) if p.coactors else None
-    article_html = markup_text(p.article, terms.href) if p.article else None
+    timeline = charts.timeline(p, href)
+    graph = charts.who_met_whom(Ref(d.iri, p.label), p.coactors, p.coactor_edges, href) if p.coactors else None
+    article_html = markup_text(p.article, href) if p.article else None
 
     def page_link(key: str, n: int) -> str:
         args = {k: v for k, v in request.args.items()}
@@ -87,7 +79,7 @@ def resource_page(d: Description, pages: dict[str, int], stem: str) -> Response:
     body = render_template(
         "resource.html", d=d, p=p, iri=d.iri, node=node, terms=terms, statements=statements,
         inbound_counts=inbound_counts, timeline=timeline, graph=graph, article_html=article_html,
-        forms=_forms(lambda ext: docs.doc_path(stem, ext)), page_link=page_link, href=terms.href,
+        forms=_forms(lambda ext: docs.doc_path(stem, ext)), page_link=page_link, href=href,
     )
     return _html(body)
 
@@ -146,7 +138,7 @@ def markup_text(article: ArticleText, href: Any) -> Markup:
 def ontology_page(triples: list[Triple]) -> Response:
     """HTML documentation of the ontology graph: one section per class and property."""
     doc = document_ontology(triples)
-    body = render_template("ontology.html", doc=doc, iri=ONTOLOGY_IRI, href=docs.local_href,
+    body = render_template("ontology.html", doc=doc, iri=ONTOLOGY_IRI, href=docs.hrefs(),
                            term_text=term_text, term_text_iri=lambda i: term_text(NamedNode(i)), ng=str(NG), forms=_forms(lambda ext: f"/ontology.{ext}"))
     return _html(body)
 
