@@ -281,25 +281,18 @@ class Lookup:
 
 # ---------------------------------------------------------------------------------- panels
 
-_EVENTS = {
-    "actor": """
-SELECT ?s ?e (MIN(?d) AS ?date) WHERE { ?e sem:hasActor ?s . OPTIONAL { ?e sem:hasTimeStamp ?d } }
-GROUP BY ?s ?e ORDER BY DESC(?date) ?e LIMIT %d OFFSET %d""",
-    "place": """
-SELECT ?s ?e (MIN(?d) AS ?date) WHERE { ?e sem:hasPlace ?s . OPTIONAL { ?e sem:hasTimeStamp ?d } }
-GROUP BY ?s ?e ORDER BY DESC(?date) ?e LIMIT %d OFFSET %d""",
+# Every dated link of one kind to the resource, unordered: sorted, paged and counted per year in
+# Python (one index pass; an ORDER BY plus a GROUP BY would read the links twice).
+_DATED = {
+    "actor": "SELECT ?s ?x ?d WHERE { ?x sem:hasActor ?s . OPTIONAL { ?x sem:hasTimeStamp ?d } }",
+    "place": "SELECT ?s ?x ?d WHERE { ?x sem:hasPlace ?s . OPTIONAL { ?x sem:hasTimeStamp ?d } }",
+    "mentions": "SELECT ?s ?x ?d WHERE { ?x schema:mentions ?s . OPTIONAL { ?x schema:datePublished ?d } }",
 }
-_EVENT_YEARS = {
-    "actor": """SELECT ?s ?y (COUNT(DISTINCT ?e) AS ?n) WHERE {
-  ?e sem:hasActor ?s ; sem:hasTimeStamp ?d . BIND(YEAR(?d) AS ?y) } GROUP BY ?s ?y ORDER BY ?y""",
-    "place": """SELECT ?s ?y (COUNT(DISTINCT ?e) AS ?n) WHERE {
-  ?e sem:hasPlace ?s ; sem:hasTimeStamp ?d . BIND(YEAR(?d) AS ?y) } GROUP BY ?s ?y ORDER BY ?y""",
-}
-_MENTION_YEARS = """SELECT ?s ?y (COUNT(DISTINCT ?a) AS ?n) WHERE {
-  ?a schema:mentions ?s ; schema:datePublished ?d . BIND(YEAR(?d) AS ?y) } GROUP BY ?s ?y ORDER BY ?y"""
-_MENTIONS = """
-SELECT ?s ?a (MAX(?d0) AS ?d) WHERE { ?a schema:mentions ?s . OPTIONAL { ?a schema:datePublished ?d0 } }
-GROUP BY ?s ?a ORDER BY DESC(?d) ?a LIMIT %d OFFSET %d"""
+#: At most this many links of one kind are read for one page (a bound on the work, far above
+#: what the largest synthetic corpus gives one entity).
+MAX_LINKS_READ = 50_000
+
+
 # Memberships grouped by what the page is not about; the date is that of the article stating it.
 _MEMBERSHIPS = {
     "member": ("?role ?org", "?m org:member ?s . OPTIONAL { ?m org:role ?role } OPTIONAL { ?m org:organization ?org }"),
@@ -330,7 +323,6 @@ def profile(store: GraphStore, d: Description, pages: dict[str, int] | None = No
         types=[look.ref(t) for t in d.values(RDF.type)],
     )
     p.aliases = [a for a in p.aliases if a != p.label]
-    sub = {"s": node}
     counts = d.inbound_counts
 
     for via, attr in (("member", "posts"), ("organization", "people"), ("role", "holders")):
@@ -338,16 +330,14 @@ def profile(store: GraphStore, d: Description, pages: dict[str, int] | None = No
             setattr(p, attr, _memberships(store, look, node, via, pages.get(attr, 1)))
     for via, pred in (("actor", SEM.hasActor), ("place", SEM.hasPlace)):
         if counts.get(pred):
-            p.events, recent = _events(store, look, node, via, pages.get("events", 1), counts[pred])
+            dated, p.event_years = _dated(store, node, via)
+            p.events = _events(look, node, dated, pages.get("events", 1))
             if via == "actor":
-                p.coactors, p.coactor_edges = _who_met_whom(look, node, recent)
-            p.event_years = {int(r["y"].value): int(r["n"].value)
-                             for r in store.query(_EVENT_YEARS[via], substitutions=sub) if r["y"] is not None}
+                p.coactors, p.coactor_edges = _who_met_whom(look, node, [e for e, _ in dated[:RECENT_EVENTS]])
             break
     if counts.get(SCHEMA.mentions):
-        p.mentions = _mentions(store, look, node, pages.get("mentions", 1), counts[SCHEMA.mentions])
-        p.mention_years = {int(r["y"].value): int(r["n"].value)
-                           for r in store.query(_MENTION_YEARS, substitutions=sub) if r["y"] is not None}
+        dated, p.mention_years = _dated(store, node, "mentions")
+        p.mentions = _mentions(store, look, node, dated, pages.get("mentions", 1))
 
     own = {st.predicate for st in d.outgoing}
     if NG.evidence in own or PROV.wasDerivedFrom in own or SEM.hasActor in own or ORG.member in own:
@@ -359,26 +349,40 @@ def profile(store: GraphStore, d: Description, pages: dict[str, int] | None = No
     return p
 
 
-def _events(store: GraphStore, look: Lookup, node: NamedNode, via: str, page: int,
-            total: int) -> tuple[Page, list[NamedNode]]:
-    """A page of the events of an actor (or at a place), newest first, and the latest
-    :data:`RECENT_EVENTS` events (for who met whom)."""
-    limit = max(RECENT_EVENTS, page * PANEL_SIZE + 1)
-    rows = list(store.query(_EVENTS[via] % (limit, 0), substitutions={"s": node}))
+def _dated(store: GraphStore, node: NamedNode, via: str) -> tuple[list[tuple[Term, str | None]], dict[int, int]]:
+    """The things linked to ``node`` by ``via``, newest first (undated last), and how many per year."""
+    dates: dict[str, str] = {}                   # IRI -> earliest date ("" when undated)
+    terms: dict[str, Term] = {}
+    for r in islice(store.query(_DATED[via], substitutions={"s": node}), MAX_LINKS_READ):
+        x, d = r["x"], r["d"]
+        key, value = x.value, d.value if d is not None else ""
+        if key not in dates:
+            terms[key] = x
+            dates[key] = value
+        elif value and (not dates[key] or value < dates[key]):
+            dates[key] = value
+    keys = sorted(dates, key=lambda k: (dates[k], k), reverse=True)     # newest first, undated last
+    ordered = [(terms[k], dates[k] or None) for k in keys]
+    years: dict[int, int] = {}
+    for _, d in ordered:
+        if d is not None and d[:4].isdigit():
+            years[int(d[:4])] = years.get(int(d[:4]), 0) + 1
+    return ordered, dict(sorted(years.items()))
+
+
+def _events(look: Lookup, node: NamedNode, dated: list[tuple[Term, str | None]], page: int) -> Page:
+    """A page of events (newest first), each with its kind, place, cast and sources."""
     out = []
-    for r in rows[(page - 1) * PANEL_SIZE: page * PANEL_SIZE]:
-        e = r["e"]
+    for e, date in dated[(page - 1) * PANEL_SIZE: page * PANEL_SIZE]:
         f = look.facts(e)
         kinds = [look.ref(t) for t in f.get(_TYPE)]
         place = f.first(SEM.hasPlace)
-        actors = _cast(look, f)
         out.append(EventRow(
             iri=e.value, label=look.ref(e).label,
             kinds=[k.label for k in kinds if not k.iri.startswith(str(SEM))] or [k.label for k in kinds],
-            date=r["date"].value if r["date"] is not None else None,
-            place=look.ref(place) if place is not None else None,
-            actors=actors, sources=look.sources(e, node)))
-    return Page(out, page, len(rows) > page * PANEL_SIZE, total), [r["e"] for r in rows[:RECENT_EVENTS]]
+            date=date, place=look.ref(place) if place is not None else None,
+            actors=_cast(look, f), sources=look.sources(e, node)))
+    return Page(out, page, len(dated) > page * PANEL_SIZE, len(dated))
 
 
 def _who_met_whom(look: Lookup, node: NamedNode, events: list[NamedNode]
@@ -424,15 +428,14 @@ def _memberships(store: GraphStore, look: Lookup, node: NamedNode, via: str, pag
     return Page(out, page, len(rows) > PANEL_SIZE)
 
 
-def _mentions(store: GraphStore, look: Lookup, node: NamedNode, page: int, total: int) -> Page:
-    rows = list(store.query(_MENTIONS % (PANEL_SIZE + 1, (page - 1) * PANEL_SIZE), substitutions={"s": node}))
+def _mentions(store: GraphStore, look: Lookup, node: NamedNode, dated: list[tuple[Term, str | None]],
+              page: int) -> Page:
+    """A page of the articles mentioning ``node``, newest first, each linked at its first mention."""
     out = []
-    for r in rows[:PANEL_SIZE]:
-        a = r["a"]
-        first_mention = next(iter(store.store.quads_for_pattern(None, ITSRDF.taIdentRef, node, a)), None)
-        out.append((look.ref(a), r["d"].value if r["d"] is not None else None,
-                    first_mention.subject.value if first_mention is not None else None))
-    return Page(out, page, len(rows) > PANEL_SIZE, total)
+    for a, date in dated[(page - 1) * PANEL_SIZE: page * PANEL_SIZE]:
+        first_mention = next(iter(store.store.quads_for_pattern(None, _IDENT, node, a)), None)
+        out.append((look.ref(a), date, first_mention.subject.value if first_mention is not None else None))
+    return Page(out, page, len(dated) > page * PANEL_SIZE, len(dated))
 
 
 def _cast(look: Lookup, f: Facts) -> list[tuple[Ref, str]]:
