@@ -106,10 +106,12 @@ def timeline(p: Profile, href: Href, width: int = 760) -> Markup | None:
 
 
 def who_met_whom(center: Ref, neighbours: list[tuple[Ref, int]], edges: list[tuple[str, str, int]],
-                 href: Href, size: int = 420) -> Markup:
-    """An ego graph: ``center`` in the middle, ``neighbours`` around it (weight = shared events)."""
-    cx = cy = size / 2
-    radius = size / 2 - 70
+                 href: Href, width: int = 620, height: int = 400) -> Markup:
+    """An ego graph: ``center`` in the middle, ``neighbours`` around it (weight = shared events).
+
+    The canvas is wider than the circle so that names written beside it fit."""
+    cx, cy = width / 2, height / 2
+    radius = height / 2 - 40
     pos: dict[str, tuple[float, float]] = {}
     n = max(1, len(neighbours))
     for i, (ref, _) in enumerate(neighbours):
@@ -138,8 +140,8 @@ def who_met_whom(center: Ref, neighbours: list[tuple[Ref, int]], edges: list[tup
     parts.append(f'<g class="node ego"><circle cx="{cx:.1f}" cy="{cy:.1f}" r="12"><title>{escape(center.label)}'
                  f'</title></circle><text x="{cx:.1f}" y="{cy + 28:.1f}" text-anchor="middle">'
                  f'{escape(_clip(center.label, 26))}</text></g>')
-    return Markup(f'<svg class="who-met-whom" role="img" aria-label="Who met whom" viewBox="0 0 {size} {size}" '
-                  f'width="{size}" xmlns="http://www.w3.org/2000/svg">' + "".join(parts) + "</svg>")
+    return Markup(f'<svg class="who-met-whom" role="img" aria-label="Who met whom" viewBox="0 0 {width} {height}" '
+                  f'width="{width}" xmlns="http://www.w3.org/2000/svg">' + "".join(parts) + "</svg>")
 
 
 def _clip(s: str, n: int) -> str:
