@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
-from pyoxigraph import BlankNode, NamedNode, Quad, Triple
+from pyoxigraph import BlankNode, DefaultGraph, NamedNode, Quad, Triple
 
 from kg.store import GraphStore
 from kg.vocab import NIF, RDF, RDFS, SCHEMA, SKOS
@@ -49,7 +49,7 @@ class Statement:
 
     predicate: NamedNode
     object: Term
-    graphs: list[NamedNode] = field(default_factory=list)
+    graphs: list[Term] = field(default_factory=list)          # named graphs (or the default graph)
     n_graphs: int = 0
 
 
@@ -169,6 +169,11 @@ def describe(store: GraphStore, iri: str, page: int = 1, page_size: int = PAGE_S
         graphs = [q.graph_name for q in islice(store.store.quads_for_pattern(node, p, o, None),
                                                GRAPHS_PER_TRIPLE)]
         d.outgoing.append(Statement(p, o, graphs, int(r["n"].value)))
+    # triples in the default graph (not from an article: written by a SPARQL Update, say)
+    stated = {(st.predicate, st.object) for st in d.outgoing}
+    for q in islice(store.store.quads_for_pattern(node, None, None, DefaultGraph()), MAX_GRAPH_QUADS):
+        if (q.predicate, q.object) not in stated:
+            d.outgoing.append(Statement(q.predicate, q.object, [q.graph_name], 1))
     for r in store.query(_INBOUND_COUNTS, substitutions=sub):
         d.inbound_counts[r["p"]] = int(r["n"].value)
     d.inbound = _inbound_page(store, node, d.inbound_counts, (d.page - 1) * page_size, page_size)

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 
 import pytest
-from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse
+from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, RdfFormat, parse
 
 from kg.describe import PAGE_SIZE, describe, exists
 from kg.jsonld import Compactor, build_context
@@ -165,3 +165,14 @@ def test_a_write_changes_the_validators():
     s.replace_graph(a, [Quad(NamedNode(ID + "person/p"), RDFS.label, Literal("Q"), NamedNode(a))])
     again = client.get("/doc/person/p.ttl", headers={"If-None-Match": etag})
     assert again.status_code == 200 and again.headers["ETag"] != etag and b'"Q"' in again.data
+
+
+def test_triples_of_the_default_graph_are_described_too():
+    s = GraphStore.memory()
+    p = NamedNode(ID + "person/p")
+    s.store.extend([Quad(p, RDFS.label, Literal("In the default graph"), DefaultGraph()),
+                    Quad(p, RDF.type, NG.Person, NamedNode(ID + "article/x"))])
+    d = describe(s, p.value)
+    assert {(st.predicate, st.object.value) for st in d.outgoing} == {
+        (RDFS.label, "In the default graph"), (RDF.type, NG.Person.value)}
+    assert any(q.graph_name == DefaultGraph() and q.predicate == RDFS.label for q in d.quads())
