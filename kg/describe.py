@@ -50,7 +50,7 @@ class Statement:
     predicate: NamedNode
     object: Term
     graphs: list[Term] = field(default_factory=list)          # named graphs (or the default graph)
-    n_graphs: int = 0
+    n_graphs: int = 0                                          # named graphs stating it, in all
 
 
 @dataclass
@@ -173,7 +173,7 @@ def describe(store: GraphStore, iri: str, page: int = 1, page_size: int = PAGE_S
     stated = {(st.predicate, st.object) for st in d.outgoing}
     for q in islice(store.store.quads_for_pattern(node, None, None, DefaultGraph()), MAX_GRAPH_QUADS):
         if (q.predicate, q.object) not in stated:
-            d.outgoing.append(Statement(q.predicate, q.object, [q.graph_name], 1))
+            d.outgoing.append(Statement(q.predicate, q.object, [q.graph_name], 0))
     for r in store.query(_INBOUND_COUNTS, substitutions=sub):
         d.inbound_counts[r["p"]] = int(r["n"].value)
     d.inbound = _inbound_page(store, node, d.inbound_counts, (d.page - 1) * page_size, page_size)
