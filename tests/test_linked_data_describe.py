@@ -176,3 +176,33 @@ def test_triples_of_the_default_graph_are_described_too():
     assert {(st.predicate, st.object.value) for st in d.outgoing} == {
         (RDFS.label, "In the default graph"), (RDF.type, NG.Person.value)}
     assert any(q.graph_name == DefaultGraph() and q.predicate == RDFS.label for q in d.quads())
+
+
+def test_paged_documents_link_their_pages(busy_store):
+    from kg.config import Settings
+    from server import create_app
+    client = create_app(busy_store, Settings(base_iri=BASE)).test_client()
+    hydra = "http://www.w3.org/ns/hydra/core#"
+
+    def meta(path: str) -> dict[str, str]:
+        r = client.get(path)
+        assert r.status_code == 200, path
+        return {t.predicate.value[len(hydra):]: t.object.value for t in parse(r.data, format=RdfFormat.TURTLE)
+                if t.predicate.value.startswith(hydra)}
+
+    first = meta("/doc/person/star.ttl")
+    pages = -(-3 * N_EVENTS // PAGE_SIZE)
+    assert first["totalItems"] == str(3 * N_EVENTS)
+    assert first["next"].endswith("/doc/person/star.ttl?page=2") and "previous" not in first
+    assert first["last"].endswith(f"?page={pages}")
+    last = meta(f"/doc/person/star.ttl?page={pages}")
+    assert "next" not in last and last["previous"].endswith(f"?page={pages - 1}")
+    assert client.get("/doc/person/star.ttl?page=0").status_code == 400
+    # HTML panels page on their own parameter and keep the others
+    older = client.get("/doc/person/star.html?events=2&page=3").data.decode()
+    assert 'href="/doc/person/star.html?events=3&amp;page=3"' in older
+    assert 'href="/doc/person/star.html?events=2&amp;page=4"' in older
+    newest = client.get("/doc/person/star.html").data.decode()
+    first_date = re.search(r'<li class="event">\s*<span class="date">([^<]+)', newest).group(1)
+    older_date = re.search(r'<li class="event">\s*<span class="date">([^<]+)', older).group(1)
+    assert older_date < first_date
