@@ -1,85 +1,240 @@
-"""What the graph says about one resource: the data behind a Linked Data document and an HTML page.
+"""What the graph says about one resource: the data behind its Linked Data documents.
 
-A description holds the resource's outgoing triples (from every graph), the labels and types of
-everything it links to, and a bounded, counted sample of what links to it: never an unbounded
-reverse lookup.
+A :class:`Description` holds
+
+- every outgoing triple of the resource, each with the named graphs (articles) stating it: up
+  to :data:`GRAPHS_PER_TRIPLE` of them, and how many there are;
+- the labels and types of everything it links to (and of what links to it, on this page);
+- what links to it, counted per property and *paged* (:data:`PAGE_SIZE` links a page, in a
+  stable order), never an unbounded reverse lookup;
+- when the IRI names a graph (an article: graph IRI = article IRI), that graph's content, so the
+  article's NIF strings (``{article}#char=b,e``) dereference with it.
+
+The union default graph repeats a triple once per graph stating it (an entity's label is in
+every article naming it), so labels and types are read with bounded index lookups
+(:func:`objects`) rather than joined in SPARQL, and counts use ``COUNT(DISTINCT ...)``.
+
+SPARQL here binds the resource with pyoxigraph ``substitutions``, which Oxigraph applies only to
+variables of the SELECT projection: every (sub)query therefore projects ``?s``.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
-from pyoxigraph import NamedNode, Triple
+from pyoxigraph import BlankNode, DefaultGraph, NamedNode, Quad, Triple
 
 from kg.store import GraphStore
-from kg.vocab import RDF, RDFS, SKOS
+from kg.vocab import NIF, RDF, RDFS, SCHEMA, SKOS
 
-INBOUND_LIMIT = 100
+#: Inbound links per page of a description.
+PAGE_SIZE = 100
+#: Named graphs listed per outgoing triple (the count says how many there are in all).
+GRAPHS_PER_TRIPLE = 10
+#: Values read per (subject, predicate) when looking up labels and types.
+VALUES_PER_LOOKUP = 20
+#: A named graph larger than this is not inlined in the description of its IRI.
+MAX_GRAPH_QUADS = 20_000
+
+#: The properties that name a thing, best first (a NIF string is named by its text).
+LABELS = (RDFS.label, SKOS.prefLabel, SCHEMA.headline, SCHEMA.name, NIF.anchorOf)
+
+Term = Any
+
+
+@dataclass
+class Statement:
+    """One outgoing triple and the named graphs that state it."""
+
+    predicate: NamedNode
+    object: Term
+    graphs: list[Term] = field(default_factory=list)          # named graphs (or the default graph)
+    n_graphs: int = 0                                          # named graphs stating it, in all
 
 
 @dataclass
 class Description:
+    """See the module docstring. ``page`` counts from 1."""
+
     iri: str
-    triples: list[Triple] = field(default_factory=list)        # outgoing, plus labels/types of neighbours
-    inbound: list[Triple] = field(default_factory=list)        # up to the limit
-    inbound_total: int = 0
-    graphs: list[str] = field(default_factory=list)            # named graphs stating something about it
+    page: int = 1
+    page_size: int = PAGE_SIZE
+    outgoing: list[Statement] = field(default_factory=list)
+    context: list[Quad] = field(default_factory=list)            # labels/types of linked things
+    inbound: list[Quad] = field(default_factory=list)            # this page of links to the resource
+    inbound_counts: dict[NamedNode, int] = field(default_factory=dict)
+    graph: list[Quad] = field(default_factory=list)              # the graph the IRI names, if any
+
+    @property
+    def node(self) -> NamedNode:
+        return NamedNode(self.iri)
+
+    @property
+    def inbound_total(self) -> int:
+        """Inbound links in all (distinct subject and property pairs)."""
+        return sum(self.inbound_counts.values())
 
     @property
     def exists(self) -> bool:
-        return bool(self.triples or self.inbound)
+        return bool(self.outgoing or self.inbound_counts or self.graph)
 
-    def all_triples(self) -> list[Triple]:
-        return self.triples + self.inbound
+    @property
+    def pages(self) -> int:
+        """How many pages of inbound links there are (at least 1)."""
+        return max(1, -(-self.inbound_total // self.page_size))
 
-    def values(self, predicate: NamedNode) -> list[Any]:
-        return [t.object for t in self.triples if t.subject.value == self.iri and t.predicate == predicate]
+    def quads(self) -> list[Quad]:
+        """The description as quads, each in a graph stating it (for N-Quads and TriG)."""
+        out: list[Quad] = []
+        seen: set[Quad] = set()
+        node = self.node
+        for st in self.outgoing:
+            for g in st.graphs:
+                out.append(Quad(node, st.predicate, st.object, g))
+        out.extend(self.graph)
+        out.extend(self.inbound)
+        out.extend(self.context)
+        return [q for q in out if not (q in seen or seen.add(q))]
 
+    def triples(self) -> list[Triple]:
+        """The description as distinct triples (for Turtle, N-Triples, JSON-LD, RDF/XML)."""
+        seen: set[Triple] = set()
+        node = self.node
+        ts = [Triple(node, st.predicate, st.object) for st in self.outgoing]
+        ts += [q.triple for q in self.graph + self.inbound + self.context]
+        return [t for t in ts if not (t in seen or seen.add(t))]
 
-_OUT = """
-CONSTRUCT { ?s ?p ?o . ?o rdfs:label ?ol . ?o a ?ot . }
-WHERE {
-  { ?s ?p ?o }
-  UNION { ?s ?p ?o . ?o rdfs:label ?ol }
-  UNION { ?s ?p ?o . FILTER(isIRI(?o) && ?p != rdf:type) ?o a ?ot }
-}"""
-_IN = """
-SELECT DISTINCT ?x ?p ?o ?xl WHERE { ?x ?p ?o . OPTIONAL { ?x rdfs:label ?xl } }
-ORDER BY ?p ?x LIMIT %d"""
-_IN_COUNT = "SELECT (COUNT(DISTINCT ?x) AS ?n) ?o WHERE { ?x ?p ?o } GROUP BY ?o"
-_GRAPHS = "SELECT DISTINCT ?g ?s WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g LIMIT 1000"
-
-
-def describe(store: GraphStore, iri: str, inbound_limit: int = INBOUND_LIMIT) -> Description:
-    """Describe ``iri``; :attr:`Description.exists` is False when the graph does not know it."""
-    node = NamedNode(iri)
-    d = Description(iri)
-    seen: set[Triple] = set()
-    for t in store.query(_OUT, substitutions={"s": node}):
-        if t not in seen:
-            seen.add(t)
-            d.triples.append(t)
-    for r in store.query(_IN % inbound_limit, substitutions={"o": node}):
-        d.inbound.append(Triple(r["x"], r["p"], node))
-        if r["xl"] is not None:
-            lt = Triple(r["x"], RDFS.label, r["xl"])
-            if lt not in seen:
-                seen.add(lt)
-                d.triples.append(lt)
-    rows = list(store.query(_IN_COUNT, substitutions={"o": node}))
-    d.inbound_total = int(rows[0]["n"].value) if rows else 0
-    d.graphs = [r["g"].value for r in store.query(_GRAPHS, substitutions={"s": node})]
-    return d
+    def values(self, predicate: NamedNode) -> list[Term]:
+        """The objects of the resource's own ``predicate`` triples."""
+        return [st.object for st in self.outgoing if st.predicate == predicate]
 
 
-def label_of(d: Description, term: Any) -> str | None:
-    """The label the description gives a term (rdfs:label, else skos:prefLabel)."""
-    for pred in (RDFS.label, SKOS.prefLabel):
-        for t in d.triples:
-            if t.subject == term and t.predicate == pred:
-                return t.object.value
+# ---------------------------------------------------------------------------------- lookups
+
+def objects(store: GraphStore, subject: Term, predicate: NamedNode,
+            limit: int = VALUES_PER_LOOKUP) -> list[Quad]:
+    """Quads ``subject predicate ?o ?g`` with distinct objects, at most ``limit`` of them.
+
+    One index range scan; the union graph's repetitions (one per graph) are skipped, so the cost
+    is bounded by ``limit`` distinct values times the repetitions read, never by the graph size.
+    """
+    out: list[Quad] = []
+    seen: set[Term] = set()
+    for q in islice(store.store.quads_for_pattern(subject, predicate, None, None), limit * 50):
+        if q.object not in seen:
+            seen.add(q.object)
+            out.append(q)
+            if len(out) >= limit:
+                break
+    return out
+
+
+def label(store: GraphStore, term: Term) -> str | None:
+    """The name of a term: its longest ``rdfs:label`` (the fullest name), else another label."""
+    if not isinstance(term, (NamedNode, BlankNode)):
+        return None
+    for pred in LABELS:
+        found = [q.object.value for q in objects(store, term, pred, 5)]
+        if found:
+            return max(found, key=len)
     return None
 
 
-def types_of(d: Description, term: Any) -> list[Any]:
-    return [t.object for t in d.triples if t.subject == term and t.predicate == RDF.type]
+def exists(store: GraphStore, iri: str) -> bool:
+    """True when the graph states anything about ``iri`` or links to it (two index seeks)."""
+    node = NamedNode(iri)
+    s = store.store
+    return (next(iter(s.quads_for_pattern(node, None, None, None)), None) is not None
+            or next(iter(s.quads_for_pattern(None, None, node, None)), None) is not None
+            or s.contains_named_graph(node))
+
+
+# ---------------------------------------------------------------------------------- describe
+
+_OUTGOING = """
+SELECT ?s ?p ?o (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }
+GROUP BY ?s ?p ?o ORDER BY ?p ?o"""
+_INBOUND_COUNTS = "SELECT ?s ?p (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x ?p ?s } GROUP BY ?s ?p ORDER BY ?p"
+def describe(store: GraphStore, iri: str, page: int = 1, page_size: int = PAGE_SIZE) -> Description:
+    """Describe ``iri`` (see the module docstring); :attr:`Description.exists` is False when unknown.
+
+    :param page: which page of inbound links (from 1).
+    """
+    node = NamedNode(iri)
+    d = Description(iri, page=max(1, page), page_size=page_size)
+    sub = {"s": node}
+    for r in store.query(_OUTGOING, substitutions=sub):
+        p, o = r["p"], r["o"]
+        graphs = [q.graph_name for q in islice(store.store.quads_for_pattern(node, p, o, None),
+                                               GRAPHS_PER_TRIPLE)]
+        d.outgoing.append(Statement(p, o, graphs, int(r["n"].value)))
+    # triples in the default graph (not from an article: written by a SPARQL Update, say)
+    stated = {(st.predicate, st.object) for st in d.outgoing}
+    for q in islice(store.store.quads_for_pattern(node, None, None, DefaultGraph()), MAX_GRAPH_QUADS):
+        if (q.predicate, q.object) not in stated:
+            d.outgoing.append(Statement(q.predicate, q.object, [q.graph_name], 0))
+    for r in store.query(_INBOUND_COUNTS, substitutions=sub):
+        d.inbound_counts[r["p"]] = int(r["n"].value)
+    d.inbound = _inbound_page(store, node, d.inbound_counts, (d.page - 1) * page_size, page_size)
+    if store.store.contains_named_graph(node):
+        d.graph = list(islice(store.store.quads_for_pattern(None, None, None, node), MAX_GRAPH_QUADS))
+    d.context = _context(store, d)
+    return d
+
+
+def _inbound_page(store: GraphStore, node: NamedNode, counts: dict[NamedNode, int],
+                  offset: int, size: int) -> list[Quad]:
+    """Links ``?x ?p node`` number ``offset`` to ``offset + size``, ordered by property (IRI)
+    and then by the store's index order, each with one graph stating it.
+
+    Read from the predicate-object index: the per-property counts say which properties the page
+    falls in, so the scan skips whole properties and reads at most ``offset + size`` links of
+    one property (a SPARQL ``ORDER BY`` would sort every link first).
+    """
+    out: list[Quad] = []
+    for p in sorted(counts, key=lambda t: t.value):
+        n = counts[p]
+        if offset >= n:
+            offset -= n
+            continue
+        last = None
+        for q in store.store.quads_for_pattern(None, p, node, None):
+            if q.subject == last:          # the same link stated in another graph
+                continue
+            last = q.subject
+            if offset:
+                offset -= 1
+                continue
+            out.append(q)
+            if len(out) >= size:
+                return out
+        offset = 0
+    return out
+
+
+def _context(store: GraphStore, d: Description) -> list[Quad]:
+    """Labels and types of the things the resource links to and of this page's inbound subjects."""
+    in_graph = {q.subject for q in d.graph}
+    linked: list[Term] = []
+    rdf_type, rdfs_label = RDF.type, RDFS.label
+    for st in d.outgoing:
+        if isinstance(st.object, NamedNode) and st.predicate != rdf_type:
+            linked.append(st.object)
+    linked += [q.subject for q in d.inbound]
+    out: list[Quad] = []
+    seen: set[Term] = set()
+    for term in linked:
+        if term in seen or term in in_graph or term == d.node:
+            continue
+        seen.add(term)
+        labels = objects(store, term, rdfs_label, 5)
+        out += labels
+        out += objects(store, term, rdf_type, 5)
+        if not labels:
+            for pred in LABELS[1:]:
+                found = objects(store, term, pred, 1)
+                if found:
+                    out += found
+                    break
+    return out

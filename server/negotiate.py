@@ -47,3 +47,31 @@ def wants_html(request: Request) -> bool:
     """True for a browser (text/html preferred over every RDF/result type)."""
     accept = request.accept_mimetypes
     return bool(accept) and accept.best == HTML
+
+
+#: JSON clients asking for plain JSON get JSON-LD from Linked Data documents.
+_LD_ALIASES = {"application/json": "jsonld"}
+
+
+def negotiate_ld(request: Request) -> formats.Format | None:
+    """The format of a Linked Data document: a graph or dataset syntax, or HTML (``None``).
+
+    Same precedence as :func:`negotiate`; Turtle is the default, offered first so it wins ties
+    (rdflib's ``Graph().parse(url)`` sends every RDF type at equal quality).
+    """
+    kinds = (formats.GRAPH, formats.DATASET)
+    explicit = request.args.get("format")
+    if explicit:
+        if explicit.lower() in ("html", HTML):
+            return None
+        fmt = formats.get(explicit)
+        if not fmt.kinds & set(kinds):
+            raise NotAcceptable(f"format {fmt.name!r} is not an RDF syntax; use one of: "
+                                f"{', '.join(f.name for k in kinds for f in formats.for_kind(k))}, html")
+        return fmt
+    candidates = [f for k in kinds for f in formats.for_kind(k)]
+    offers = [mt for f in candidates for mt in f.media_types] + [HTML, *_LD_ALIASES]
+    chosen = _choose(request, offers, candidates[0].media_type)
+    if chosen == HTML:
+        return None
+    return formats.get(_LD_ALIASES.get(chosen, chosen))

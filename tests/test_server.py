@@ -61,15 +61,17 @@ def test_unacceptable_accept_is_406(client):
 
 
 def test_dereference_person_turtle_and_html(client):
-    r = client.get("/id/person/maulen-ashimbayev", headers={"Accept": "text/turtle"})
+    # /id/ answers 303 See Other to a document (Cool URIs); clients follow it
+    r = client.get("/id/person/maulen-ashimbayev", headers={"Accept": "text/turtle"}, follow_redirects=True)
     assert r.status_code == 200 and r.content_type.startswith("text/turtle")
     triples = list(parse(r.data, format=RdfFormat.TURTLE))
     assert any(t.subject.value == BASE + "id/person/maulen-ashimbayev" and t.object.value == "Maulen Ashimbayev"
                for t in triples)
-    h = client.get("/id/person/maulen-ashimbayev", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    h = client.get("/id/person/maulen-ashimbayev", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"},
+                   follow_redirects=True)
     assert h.status_code == 200 and h.content_type.startswith("text/html")
     assert b"<h1>Maulen Ashimbayev</h1>" in h.data
-    j = client.get("/id/person/maulen-ashimbayev", headers={"Accept": "application/ld+json"})
+    j = client.get("/id/person/maulen-ashimbayev", headers={"Accept": "application/ld+json"}, follow_redirects=True)
     assert any(t.object.value == "Maulen Ashimbayev" for t in parse(j.data, format=RdfFormat.JSON_LD))
 
 
