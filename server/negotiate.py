@@ -7,6 +7,7 @@ Every negotiated response must carry ``Vary: Accept``.
 from __future__ import annotations
 
 from flask import Request
+from werkzeug.datastructures import MIMEAccept
 
 from kg import formats
 from kg.errors import NotAcceptable
@@ -14,8 +15,16 @@ from kg.errors import NotAcceptable
 HTML = "text/html"
 
 
-def _choose(request: Request, offers: list[str], default: str) -> str:
+def _accept(request: Request) -> MIMEAccept:
+    """The Accept header without media-type parameters: ``text/turtle; charset=utf-8`` accepts Turtle."""
     accept = request.accept_mimetypes
+    if not any(";" in value for value, _ in accept):
+        return accept
+    return MIMEAccept([(value.split(";", 1)[0].strip(), q) for value, q in accept])
+
+
+def _choose(request: Request, offers: list[str], default: str) -> str:
+    accept = _accept(request)
     if not accept or accept.best == "*/*" and len(list(accept.values())) == 1:
         return default
     best = accept.best_match(offers, default=None)
