@@ -187,9 +187,7 @@ def _answer(conn: Any, store: Any, job: QueryJob) -> None:  # pragma: no cover -
         conn.send(("error", 503, "Overloaded", "the query needed more memory than a query worker may use "
                                                "(KG_WORKER_MEMORY_MB)"))
         return
-    if buf:
-        conn.send(("data", bytes(buf)))
-    conn.send(("end", out))
+    conn.send(("end", out, bytes(buf)))  # the last bytes ride with the end: a small result is one message
 
 
 # ------------------------------------------------------------------------------------ the parent
@@ -356,6 +354,7 @@ class ProcessExecutor:
                 break
             elif msg[0] == "end":
                 outcome = msg[1]
+                pending.append(msg[2])
                 self._idle.put(worker)
                 return Execution(iter(pending), outcome)
             elif msg[0] == "error":
@@ -403,6 +402,8 @@ class ProcessExecutor:
             self._idle.put(worker)
             if msg[0] == "end":
                 outcome.rows = msg[1].rows
+                if msg[2]:
+                    yield msg[2]
                 return
             # an error after the status line went out: cut the response, never end it cleanly
             raise RuntimeError(f"query failed while streaming: {msg[3] if len(msg) > 3 else msg}")
