@@ -54,5 +54,5 @@ def negotiate(request: Request, kind: str, html: bool = True) -> formats.Format 
 
 def wants_html(request: Request) -> bool:
     """True for a browser (text/html preferred over every RDF/result type)."""
-    accept = request.accept_mimetypes
+    accept = _accept(request)  # Chrome's "...;q=0.8,application/signed-exchange;v=b3;q=0.7" sorts first otherwise
     return bool(accept) and accept.best == HTML

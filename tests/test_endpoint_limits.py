@@ -25,9 +25,9 @@ JSON = {"Accept": "application/sparql-results+json"}
 
 
 @pytest.fixture(scope="module")
-def limited_server(disk_store_path, tmp_path_factory):
+def limited_server(private_store_path, tmp_path_factory):
     log = tmp_path_factory.mktemp("limits") / "serve.log"
-    proc, url = start_server(disk_store_path, log, {"KG_QUERY_TIMEOUT": str(TIMEOUT), "KG_QUERY_WORKERS": "2"})
+    proc, url = start_server(private_store_path, log, {"KG_QUERY_TIMEOUT": str(TIMEOUT), "KG_QUERY_WORKERS": "2"})
     try:
         yield url, proc, log
     finally:
