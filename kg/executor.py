@@ -317,21 +317,26 @@ class ProcessExecutor:
 
     def _acquire(self) -> _Worker:
         path, version = self._refresh()
-        try:
-            worker = self._idle.get(timeout=self.timeout)
-        except queue.Empty:
-            raise Overloaded(f"all {self.size} query workers stayed busy for {self.timeout:g}s; "
-                             "try again later") from None
-        if worker.version != version or not worker.is_alive():
+        deadline = time.monotonic() + self.timeout
+        while True:
             try:
-                worker.conn.send(("load", path, version))
-                ok = worker.wait_ready(self.load_timeout)
-            except (OSError, EOFError):
-                ok = False
-            if not ok:
+                worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise Overloaded(f"all {self.size} query workers stayed busy for {self.timeout:g}s; "
+                                 "try again later") from None
+            if not worker.is_alive():  # died while idle: replace it, take another
                 self._discard(worker)
-                raise Overloaded("a query worker failed to load the current data; it is being restarted")
-        return worker
+                continue
+            if worker.version != version:
+                try:
+                    worker.conn.send(("load", path, version))
+                    ok = worker.wait_ready(self.load_timeout)
+                except (OSError, EOFError):
+                    ok = False
+                if not ok:
+                    self._discard(worker)
+                    raise Overloaded("a query worker failed to load the current data; it is being restarted")
+            return worker
 
     # -- queries
     def run(self, job: QueryJob) -> Execution:

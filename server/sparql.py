@@ -129,7 +129,7 @@ def run_query(query: str, *, defaults: list[str] | None = None, nameds: list[str
                        named_graphs=nameds or None, substitutions=substitutions,
                        base_iri=request.base_url, max_rows=max_rows,
                        truncation_link=request.host_url + "sparql#limits")
-        if html and (max_rows is None or max_rows > HTML_ROWS) and any(v == "html" for v in chosen.values()):
+        if html:  # a page shows at most HTML_ROWS rows (the cap then also applies to other kinds' formats)
             job.max_rows = HTML_ROWS if max_rows is None else min(max_rows, HTML_ROWS)
         execution = current_executor().run(job)
     except NewsgraphError as e:

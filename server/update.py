@@ -25,6 +25,13 @@ DIRECT = "application/sparql-update"
 MAX_UPDATE_BYTES = 64 * 1024 * 1024
 
 
+@bp.record_once
+def _form_limit(state) -> None:
+    """Werkzeug refuses form fields over 500 kB by default: let updates (INSERT DATA) be larger."""
+    state.app.config["MAX_FORM_MEMORY_SIZE"] = max(state.app.config.get("MAX_FORM_MEMORY_SIZE") or 0,
+                                                   MAX_UPDATE_BYTES)
+
+
 def read_update() -> tuple[str, list[str], list[str]]:
     using = request.args.getlist("using-graph-uri")
     using_named = request.args.getlist("using-named-graph-uri")
