@@ -1,7 +1,6 @@
 """The browser query editor in a real headless Chromium: YASGUI when installed, the plain form otherwise."""
 from __future__ import annotations
 
-import time
 
 import pytest
 from selenium.webdriver.common.by import By
