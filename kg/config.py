@@ -32,6 +32,14 @@ class Settings:
     query_timeout: float = 30.0
     max_rows: int = 10_000
     queries_dir: Path = field(default_factory=lambda: PROJECT_ROOT / "queries")
+    #: SPARQL endpoint (issue 4): worker processes (0 = run queries in the server's threads, no hard
+    #: timeout), a memory cap per worker, the largest query text, the deepest nesting accepted.
+    query_workers: int = field(default_factory=lambda: min(os.cpu_count() or 2, 4))
+    worker_memory_mb: int = 4096
+    max_query_bytes: int = 1_000_000
+    max_query_depth: int = 256
+    #: YASGUI's build folder (installed by `npm ci`); missing: the plain query editor is served.
+    yasgui_dir: Path = field(default_factory=lambda: PROJECT_ROOT / "node_modules" / "@zazuko" / "yasgui" / "build")
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -46,4 +54,10 @@ class Settings:
             query_timeout=_env_float("KG_QUERY_TIMEOUT", 30.0),
             max_rows=_env_int("KG_MAX_ROWS", 10_000),
             queries_dir=Path(os.environ.get("KG_QUERIES_DIR") or PROJECT_ROOT / "queries"),
+            query_workers=_env_int("KG_QUERY_WORKERS", min(os.cpu_count() or 2, 4)),
+            worker_memory_mb=_env_int("KG_WORKER_MEMORY_MB", 4096),
+            max_query_bytes=_env_int("KG_MAX_QUERY_BYTES", 1_000_000),
+            max_query_depth=_env_int("KG_MAX_QUERY_DEPTH", 256),
+            yasgui_dir=Path(os.environ.get("KG_YASGUI_DIR")
+                            or PROJECT_ROOT / "node_modules" / "@zazuko" / "yasgui" / "build"),
         )

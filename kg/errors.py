@@ -57,3 +57,15 @@ class UnknownFormat(NewsgraphError):
     """A format name (``--format``, ``?format=``) that is not in the registry."""
 
     status = 400
+
+
+class UnsupportedMediaType(NewsgraphError):
+    """A request body in a media type the operation does not take."""
+
+    status = 415
+
+
+class PayloadTooLarge(NewsgraphError):
+    """A query or upload over the configured size limit."""
+
+    status = 413

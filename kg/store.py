@@ -113,13 +113,54 @@ class GraphStore:
         self.touch()
         return True
 
-    def update(self, sparql: str) -> None:
+    def update(self, sparql: str, *, base_iri: str | None = None) -> None:
+        """Run a SPARQL Update; ``base_iri`` resolves relative IRIs (the protocol's service URL)."""
         try:
-            self.store.update(sparql)
+            self.store.update(sparql, base_iri=base_iri)
         except SyntaxError as e:
             raise QuerySyntaxError(str(e)) from None
         finally:
             self.touch()
+
+    # ------------------------------------------- Graph Store Protocol (None = the default graph)
+    def has_graph(self, graph_iri: str | None) -> bool:
+        """True for the default graph and for every named graph the store holds (even empty)."""
+        return graph_iri is None or self.store.contains_named_graph(NamedNode(graph_iri))
+
+    def put_graph(self, graph_iri: str | None, triples: Iterable[Any]) -> bool:
+        """Replace a graph's triples; returns True if the graph was created."""
+        g = DefaultGraph() if graph_iri is None else NamedNode(graph_iri)
+        created = not self.has_graph(graph_iri)
+        quads = [Quad(t.subject, t.predicate, t.object, g) for t in triples]
+        try:
+            if not created:
+                self.store.clear_graph(g)
+            if graph_iri is not None:
+                self.store.add_graph(g)
+            self.store.extend(quads)
+        finally:
+            self.touch()
+        return created
+
+    def post_graph(self, graph_iri: str | None, triples: Iterable[Any]) -> bool:
+        """Add triples to a graph; returns True if the graph was created."""
+        g = DefaultGraph() if graph_iri is None else NamedNode(graph_iri)
+        created = not self.has_graph(graph_iri)
+        try:
+            if graph_iri is not None:
+                self.store.add_graph(g)
+            self.store.extend([Quad(t.subject, t.predicate, t.object, g) for t in triples])
+        finally:
+            self.touch()
+        return created
+
+    def delete_graph(self, graph_iri: str | None) -> bool:
+        """Empty the default graph or drop a named one; False if the named graph did not exist."""
+        if graph_iri is None:
+            self.store.clear_graph(DefaultGraph())
+            self.touch()
+            return True
+        return self.remove_graph(graph_iri)
 
     def flush(self) -> None:
         if self.path is not None:
@@ -128,7 +169,7 @@ class GraphStore:
     # ------------------------------------------------------------------ reading
     def query(self, sparql: str, *, substitutions: dict[str, Term] | None = None,
               default_graph: list[str] | None = None, named_graphs: list[str] | None = None,
-              prefixes: bool = True) -> Any:
+              prefixes: bool = True, base_iri: str | None = None) -> Any:
         """Run a SPARQL query; the default graph is the union of all graphs unless given.
 
         ``substitutions`` binds variables to values before evaluation (SEP-0007), the safe way to
@@ -146,6 +187,8 @@ class GraphStore:
             kwargs["substitutions"] = {Variable(k): v for k, v in substitutions.items()}
         if prefixes:
             kwargs["prefixes"] = PREFIXES
+        if base_iri:
+            kwargs["base_iri"] = base_iri
         try:
             return self.store.query(sparql, **kwargs)
         except SyntaxError as e:

@@ -33,6 +33,9 @@ def create_app(store: GraphStore, settings: Settings | None = None) -> Flask:
     errors.register(app)
     for module in (pages, sparql, ld, reports):
         app.register_blueprint(module.bp)
+    from server import editor, gsp, update, void  # the SPARQL endpoint's other parts (issue 4)
+    for module in (update, gsp, void, editor):
+        app.register_blueprint(module.bp)
     return app
 
 
@@ -55,7 +58,10 @@ def serve_app(store: GraphStore, host: str = "127.0.0.1", port: int = 5000, thre
 
     app = create_app(store, settings)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    server: Any = create_server(app, host=host, port=port, threads=threads, ident="newsgraph")
+    from server.protocol import executor_for, waitress_options
+    executor_for(app)  # start the query workers (they load the data) before taking requests
+    server: Any = create_server(app, host=host, port=port, threads=threads, ident="newsgraph",
+                                **waitress_options())
     url = f"http://{host}:{server.effective_port}/"
     print(f"Newsgraph serving {store.path or 'an in-memory store'} at {url}", flush=True)
     print(f"  SPARQL endpoint: {url}sparql   canned queries: {url}queries", flush=True)

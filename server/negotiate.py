@@ -7,6 +7,7 @@ Every negotiated response must carry ``Vary: Accept``.
 from __future__ import annotations
 
 from flask import Request
+from werkzeug.datastructures import MIMEAccept
 
 from kg import formats
 from kg.errors import NotAcceptable
@@ -14,8 +15,16 @@ from kg.errors import NotAcceptable
 HTML = "text/html"
 
 
-def _choose(request: Request, offers: list[str], default: str) -> str:
+def _accept(request: Request) -> MIMEAccept:
+    """The Accept header without media-type parameters: ``text/turtle; charset=utf-8`` accepts Turtle."""
     accept = request.accept_mimetypes
+    if not any(";" in value for value, _ in accept):
+        return accept
+    return MIMEAccept([(value.split(";", 1)[0].strip(), q) for value, q in accept])
+
+
+def _choose(request: Request, offers: list[str], default: str) -> str:
+    accept = _accept(request)
     if not accept or accept.best == "*/*" and len(list(accept.values())) == 1:
         return default
     best = accept.best_match(offers, default=None)
@@ -45,7 +54,7 @@ def negotiate(request: Request, kind: str, html: bool = True) -> formats.Format 
 
 def wants_html(request: Request) -> bool:
     """True for a browser (text/html preferred over every RDF/result type)."""
-    accept = request.accept_mimetypes
+    accept = _accept(request)  # Chrome's "...;q=0.8,application/signed-exchange;v=b3;q=0.7" sorts first otherwise
     return bool(accept) and accept.best == HTML
 
 

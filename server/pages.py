@@ -45,10 +45,17 @@ def home():
     recent = [{"href": local_href(r["a"].value), "headline": r["headline"].value, "date": r["date"].value}
               for r in store.query(_RECENT)]
     from server.reports import catalogue
-    return render_template("home.html", counts=counts, top=top, recent=recent, queries=list(catalogue().values()))
+    from server.editor import editor_context
+    return render_template("home.html", counts=counts, top=top, recent=recent, queries=list(catalogue().values()),
+                           **editor_context())
 
 
 @bp.get("/healthz")
 def healthz():
-    n = len(current_store())
-    return {"status": "ok", "quads": n}
+    """Liveness: answers from the server process even while every query worker is busy."""
+    from flask import current_app
+    store = current_store()
+    n = len(store)
+    executor = current_app.extensions.get("kg_executor")
+    return {"status": "ok", "quads": n, "data_version": getattr(store, "data_version", None),
+            "query_workers": executor.status() if executor is not None else {"mode": "not started"}}

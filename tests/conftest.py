@@ -150,3 +150,20 @@ def seed_store(extractor, minter):
     report = ingest_paths([SEEDS], s, minter, extractor=extractor, progress=False)
     assert report.ok, report.failed
     return s
+
+
+def copy_store(src: Path, dst: Path) -> Path:
+    """A private RocksDB copy of a store (readable while a server holds the original's lock)."""
+    from pyoxigraph import Store
+    source = Store.read_only(str(src))
+    target = Store(str(dst))
+    target.extend(source.quads_for_pattern(None, None, None, None))
+    target.flush()
+    del source, target
+    return dst
+
+
+@pytest.fixture(scope="module")
+def private_store_path(disk_store_path, tmp_path_factory):
+    """The seed store, copied for one test module's own server (issue 4: endpoint tests)."""
+    return copy_store(disk_store_path, tmp_path_factory.mktemp("private") / "store")

@@ -79,6 +79,7 @@ def test_the_who_met_whom_network_view_draws_people_and_their_meetings(server, c
     assert labels == {"Maulen Ashimbayev", "Sultan Raev"}
     assert len(driver.find_elements(By.CSS_SELECTOR, "svg.chart-network line.edge")) == 1
     driver.get(server + "/queries/events_per_day/run?format=html")
+    WebDriverWait(driver, 20).until(ec.presence_of_element_located((By.CSS_SELECTOR, "svg.chart-line")))
     assert len(driver.find_elements(By.CSS_SELECTOR, "svg.chart-line circle.point")) == 1
 
 
