@@ -7,13 +7,14 @@ from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from kg.errors import NewsgraphError
+from server.negotiate import wants_html
 
 log = logging.getLogger("newsgraph")
 
 
 def _respond(status: int, title: str, message: str, headers: dict | None = None):
     accept = request.accept_mimetypes
-    if accept and accept.best == "text/html":
+    if wants_html(request):
         body = render_template("error.html", status=status, title=title, message=message)
         return body, status, {"Content-Type": "text/html; charset=utf-8", **(headers or {})}
     if accept and accept.best_match(["application/json", "text/plain"]) == "application/json":
@@ -29,7 +30,9 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def handle_http(e: HTTPException):
-        return _respond(e.code or 500, e.name, e.description or "")
+        # keep the headers the exception carries (Allow on a 405, for one)
+        headers = {k: v for k, v in e.get_headers() if k.lower() != "content-type"}
+        return _respond(e.code or 500, e.name, e.description or "", headers)
 
     @app.errorhandler(Exception)
     def handle_unexpected(e: Exception):

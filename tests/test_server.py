@@ -99,3 +99,16 @@ def test_home_page_shows_counts_and_links(client):
         assert f'data-count="{key}"'.encode() in r.data
     assert b'href="/sparql"' in r.data and b'href="/queries"' in r.data
     assert b'href="/id/person/maulen-ashimbayev"' in r.data
+
+
+CHROME_ACCEPT = ("text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8,"
+                 "application/signed-exchange;v=b3;q=0.7")
+
+
+def test_errors_reach_browsers_as_html_and_keep_their_headers(client):
+    r = client.get("/no/such/page", headers={"Accept": CHROME_ACCEPT})
+    assert r.status_code == 404 and r.content_type.startswith("text/html")
+    r = client.get("/no/such/page", headers={"Accept": "application/json"})
+    assert r.status_code == 404 and r.get_json()["status"] == 404
+    r = client.delete("/healthz")
+    assert r.status_code == 405 and "GET" in r.headers["Allow"]
