@@ -10,7 +10,6 @@ import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from pyoxigraph import NamedNode
 from tqdm import tqdm
 
 from kg.articles import Article, read_paths
@@ -65,7 +64,6 @@ def ingest_paths(paths: Iterable[str | os.PathLike[str]], store: GraphStore, min
             todo.append(a)
     index = NameIndex.load(store)
     mapper = ArticleMapper(minter, version, resolve=index.hook(minter))
-    written: set[str] = set()
     bar = tqdm(total=len(todo), unit="article", desc="ingest", disable=not progress or not todo,
                file=sys.stderr, dynamic_ncols=True)
     try:
@@ -86,30 +84,27 @@ def ingest_paths(paths: Iterable[str | os.PathLike[str]], store: GraphStore, min
             store.replace_graph(graph, quads)
             iris = mapper.entity_iris(extraction)
             index.add_graph(graph, uses_of(extraction.entities, iris))
-            written |= set(iris.values())
             report.ingested.append(article.id)
     finally:
         bar.close()
     if report.ingested:
-        settle(store, index, minter, written)
+        settle(store, index, minter)
     store.flush()
     return report
 
 
-def settle(store: GraphStore, index: NameIndex, minter: Minter, iris: set[str]) -> None:
+def settle(store: GraphStore, index: NameIndex, minter: Minter) -> None:
     """After articles changed: re-resolve names across the corpus, then refresh entity labels."""
-    changed = reconcile(store, index, minter)
-    refresh_labels(store, minter, iris | changed)
+    reconcile(store, index, minter)
+    refresh_labels(store, minter)
 
 
 def remove_article(store: GraphStore, minter: Minter, identifier: str) -> bool:
     """Delete one article's facts and nothing else; entities mentioned elsewhere stay."""
     graph = minter.article(identifier)
-    iris = {q.subject.value for q in store.store.quads_for_pattern(None, None, None, NamedNode(graph))
-            if q.subject.value.startswith(minter.id)}
     if not store.remove_graph(graph):
         return False
     index = NameIndex.load(store)
-    settle(store, index, minter, iris)
+    settle(store, index, minter)
     store.flush()
     return True
