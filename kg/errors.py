@@ -69,3 +69,21 @@ class PayloadTooLarge(NewsgraphError):
     """A query or upload over the configured size limit."""
 
     status = 413
+
+
+class QueryTimeout(NewsgraphError):
+    """The query ran past ``KG_QUERY_TIMEOUT``; its worker was stopped."""
+
+    status = 504
+
+
+class Overloaded(NewsgraphError):
+    """No query worker became free in time (or one could not be started)."""
+
+    status = 503
+
+
+class QueryFailed(NewsgraphError):
+    """The engine refused the query while evaluating it (not a syntax error)."""
+
+    status = 400

@@ -43,7 +43,7 @@ from typing import Any
 from multiprocessing.connection import Connection
 
 from kg import formats
-from kg.errors import NewsgraphError, NotAcceptable, QuerySyntaxError
+from kg.errors import NewsgraphError, NotAcceptable, Overloaded, QueryFailed, QuerySyntaxError, QueryTimeout  # noqa: F401
 from kg.results import HTML_INTERNAL, Outcome, write_result
 
 log = logging.getLogger("newsgraph.executor")
@@ -52,24 +52,6 @@ log = logging.getLogger("newsgraph.executor")
 #: its status known, before the HTTP status line is written.
 FIRST_CHUNK = 64 * 1024
 CHUNK = 64 * 1024
-
-
-class QueryTimeout(NewsgraphError):
-    """The query ran past ``KG_QUERY_TIMEOUT``; its worker was stopped."""
-
-    status = 504
-
-
-class Overloaded(NewsgraphError):
-    """No query worker became free in time (or one could not be started)."""
-
-    status = 503
-
-
-class QueryFailed(NewsgraphError):
-    """The engine refused the query while evaluating it (not a syntax error)."""
-
-    status = 400
 
 
 @dataclass

@@ -17,10 +17,11 @@ from collections.abc import Iterable
 from typing import Any
 
 import rdflib
-from pyoxigraph import BlankNode, Literal, NamedNode, Triple
+from pyoxigraph import NamedNode, Triple
 from rdflib.plugins.serializers.jsonld import from_rdf
 from rdflib.plugins.shared.jsonld.context import Context
 
+from kg.graphs import to_rdflib_term
 from kg.vocab import NG, ONTOLOGY_IRI, OWL, PREFIXES, RDF, RDFS, XSD
 
 _ID = "@id"
@@ -99,27 +100,13 @@ class Compactor:
         else the context object itself (a self-contained document)."""
         g = rdflib.Graph()
         for t in triples:
-            g.add((_term(t.subject), _term(t.predicate), _term(t.object)))
+            g.add((to_rdflib_term(t.subject), to_rdflib_term(t.predicate), to_rdflib_term(t.object)))
         doc = from_rdf(g, context_data=self.context)
         if not isinstance(doc, dict):
             doc = {"@graph": doc}
         doc.pop("@context", None)
         doc = {"@context": context_url or self.context_data, **doc}
         return json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8")
-
-
-def _term(term: Any) -> Any:
-    if isinstance(term, NamedNode):
-        return rdflib.URIRef(term.value)
-    if isinstance(term, BlankNode):
-        return rdflib.BNode(term.value)
-    if isinstance(term, Literal):
-        if term.language:
-            return rdflib.Literal(term.value, lang=term.language)
-        if term.datatype == XSD.string:
-            return rdflib.Literal(term.value)
-        return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
-    raise TypeError(f"not an RDF term: {term!r}")
 
 
 __all__ = ["build_context", "Compactor", "ONTOLOGY_IRI"]

@@ -16,7 +16,7 @@ import io
 import json
 from typing import Any
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, render_template, request
 from pyoxigraph import RdfFormat, parse, parse_query_results, QueryResultsFormat
 
 from kg import formats

@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, request
 
 from kg.errors import BadRequest, NewsgraphError, UnsupportedMediaType
-from kg.executor import QueryFailed
+from kg.errors import QueryFailed
 from kg.sparqltext import add_using, check_depth
 from server import current_settings, current_store
 from server.auth import write_protected

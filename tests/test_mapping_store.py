@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from pyoxigraph import Literal, NamedNode
 
-from kg.articles import parse_seed_text, read_paths
+from kg.articles import read_paths
 from kg.ingest import ingest_paths
 from kg.mapping import ArticleMapper
 from kg.store import GraphStore

@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 import rdflib
-from rdflib import RDF, RDFS, XSD, Literal, URIRef
+from rdflib import RDF, RDFS, Literal, URIRef
 
 from kg.graphs import article_graphs
 from kg.ingest import ingest_paths

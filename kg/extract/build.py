@@ -9,7 +9,7 @@ from collections import Counter
 
 from spacy.tokens import Doc, Span as SpacySpan
 
-from kg.extract.coref import EntityGroup, Entities, entity_key, group_entities
+from kg.extract.coref import Entities, entity_key, group_entities
 from kg.extract.events import EventFinding, explicit_date, relative_date
 from kg.extract.lexicons import Country, fold, load
 from kg.extract.mentions import MENTIONS_KEY

@@ -385,7 +385,6 @@ def _by_phone(tok: Token) -> bool:
 
 def _visit(ms: _Mentions, tok: Token) -> list[EventFinding]:
     """"X arrived for an official visit to Uzbekistan", "Y, who is on a visit to our country"."""
-    doc = ms.doc
     visitors: list[Span] = []
     place = None
     home = False
