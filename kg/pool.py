@@ -24,6 +24,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Union
 
+from kg.errors import NewsgraphError
 from kg.model import ArticleExtraction
 
 if TYPE_CHECKING:
@@ -33,6 +34,12 @@ if TYPE_CHECKING:
 #: An article's extraction, or the reason it failed (a string: exceptions may not pickle).
 Outcome = Union[ArticleExtraction, str]
 WORKER_DIED = "the extraction worker died while reading it (killed, or out of memory)"
+
+
+
+class WorkersFailed(NewsgraphError):
+    """The extraction workers cannot start (the traceback they printed says why)."""
+
 
 _extractor: "Extractor | None" = None
 _batch_size = 16
@@ -123,10 +130,14 @@ class ExtractionPool:
 
     def version(self) -> str:
         """The extractor version, from a worker (the writer never loads the pipeline)."""
-        try:
-            return self._executor.submit(_worker_version).result()
-        except BrokenProcessPool:
-            raise RuntimeError("the extraction workers could not start (see the error above)") from None
+        for attempt in (1, 2):  # a worker killed while starting up is replaced once
+            try:
+                return self._executor.submit(_worker_version).result()
+            except BrokenProcessPool:
+                if attempt == 2:
+                    raise WorkersFailed("the extraction workers could not start (see the error above)") from None
+                self._restart()
+        raise AssertionError("unreachable")
 
     def imap(self, chunks: Iterable[list["Article"]]) -> Iterator[tuple["Article", Outcome]]:
         """Each article of each chunk with its outcome, in input order; chunks are pulled lazily."""
