@@ -6,7 +6,9 @@ For a synthetic corpus (bench/corpus.py) it prints:
   no extraction to dataclasses, no mapping, no store) with P processes, and of
   ``kg ingest --jobs P`` into a fresh RocksDB store, for each P, and their ratio (the target is
   >= 0.8 with all cores). Both are wall-clock times of fresh processes that load the pipeline,
-  measured back to back on the same files;
+  measured alternately on the same files, best of --repeat runs each (the machine is shared:
+  other jobs slow single runs down); and the CPU time each spends per article (user + system,
+  all processes), which other jobs on the machine barely change;
 * store size on disk per 1,000 articles, and the peak RSS of the writer and of each worker for
   a 1,000- and a 10,000-article corpus (memory must stay flat as the corpus grows).
 
@@ -18,6 +20,8 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
+import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -45,16 +49,25 @@ def _raw_worker(files: list[str]) -> int:
     return n
 
 
-def raw_pipe_rate(files: list[Path], processes: int) -> float:
-    """Articles/s of nlp.pipe alone, ``processes`` fresh processes splitting the texts evenly."""
+def _children_cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def raw_pipe_rate(files: list[Path], processes: int) -> tuple[float, float]:
+    """(articles/s, CPU ms/article) of nlp.pipe alone, ``processes`` fresh processes splitting
+    the texts evenly."""
     shares = [[str(f) for f in files[i::processes]] for i in range(processes)]
     ctx = multiprocessing.get_context("spawn")
+    cpu = _children_cpu()
     start = time.monotonic()
-    with ctx.Pool(processes) as pool:
-        done = sum(pool.map(_raw_worker, shares, chunksize=1))
+    pool = ctx.Pool(processes)
+    done = sum(pool.map(_raw_worker, shares, chunksize=1))
     elapsed = time.monotonic() - start
+    pool.close()
+    pool.join()
     assert done == len(files)
-    return done / elapsed
+    return done / elapsed, (_children_cpu() - cpu) / done * 1000
 
 
 # ---------------------------------------------------------------- memory of a process tree
@@ -113,8 +126,11 @@ class TreeSampler(threading.Thread):
             time.sleep(self.interval)
 
 
-def run_ingest(corpus: Path, store: Path, jobs: int) -> tuple[float, TreeSampler, str]:
-    """Wall-clock seconds of `kg ingest --jobs J`, its memory, and its summary line."""
+def run_ingest(corpus: Path, store: Path, jobs: int) -> tuple[float, float, TreeSampler, str]:
+    """Wall-clock seconds of `kg ingest --jobs J`, its CPU seconds, its memory, its summary line."""
+    if store.exists():
+        shutil.rmtree(store)
+    cpu = _children_cpu()
     start = time.monotonic()
     proc = subprocess.Popen(KG + ["ingest", "--quiet", "--jobs", str(jobs), "--store", str(store), str(corpus)],
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -126,10 +142,14 @@ def run_ingest(corpus: Path, store: Path, jobs: int) -> tuple[float, TreeSampler
     sampler.join()
     if proc.returncode != 0:
         raise SystemExit(f"kg ingest failed ({proc.returncode}):\n{err}")
-    return elapsed, sampler, err.strip().splitlines()[-1]
+    return elapsed, _children_cpu() - cpu, sampler, err.strip().splitlines()[-1]
 
 
 def disk_mb(path: Path) -> float:
+    """The store's size on disk once reopened (RocksDB then drops the log of flushed writes)."""
+    from pyoxigraph import Store
+    store = Store(str(path))
+    del store
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 1e6
 
 
@@ -138,6 +158,7 @@ def main() -> None:
     p.add_argument("--articles", type=int, default=2000, help="corpus for the rates")
     p.add_argument("--jobs", default=None, help="comma-separated process counts (default: 1 and the cores)")
     p.add_argument("--scale", default="1000,10000", help="corpus sizes for the memory check")
+    p.add_argument("--repeat", type=int, default=2, help="runs of each rate measurement (the best counts)")
     p.add_argument("--workdir", type=Path, default=None)
     args = p.parse_args()
     cores = len(os.sched_getaffinity(0))
@@ -153,14 +174,19 @@ def main() -> None:
 
     rates: dict[int, tuple[float, float]] = {}
     for jobs in jobs_list:
-        raw = raw_pipe_rate(files, jobs)
-        store = work / f"store-j{jobs}"
-        seconds, mem, summary = run_ingest(corpus, store, jobs)
-        rate = len(files) / seconds
+        raws, ingests = [], []
+        for _ in range(args.repeat):  # alternate, so a busy spell on the machine hits both
+            raws.append(raw_pipe_rate(files, jobs))
+            seconds, cpu, mem, summary = run_ingest(corpus, work / f"store-j{jobs}", jobs)
+            ingests.append((len(files) / seconds, cpu / len(files) * 1000))
+            print(f"  jobs={jobs}: raw nlp.pipe {raws[-1][0]:5.1f} articles/s ({raws[-1][1]:.0f} ms CPU/article) | "
+                  f"kg ingest {ingests[-1][0]:5.1f} articles/s ({ingests[-1][1]:.0f} ms CPU/article)", flush=True)
+        raw, raw_cpu = max(raws)
+        rate, ingest_cpu = max(ingests)
         rates[jobs] = (raw, rate)
-        print(f"jobs={jobs}: raw nlp.pipe {raw:6.1f} articles/s | kg ingest {rate:6.1f} articles/s "
-              f"| ratio {rate / raw:.2f} | writer {mem.writer:.0f} MB, worker {mem.worker:.0f} MB")
-        print(f"         ({summary})")
+        print(f"jobs={jobs}: raw nlp.pipe {raw:6.1f} articles/s | kg ingest {rate:6.1f} articles/s | ratio {rate / raw:.2f} "
+              f"| CPU per article {raw_cpu:.0f} vs {ingest_cpu:.0f} ms (ratio {raw_cpu / ingest_cpu:.2f})")
+        print(f"         ({summary}; peak RSS writer {mem.writer:.0f} MB, worker {mem.worker:.0f} MB)", flush=True)
     size = disk_mb(work / f"store-j{jobs_list[-1]}")
     print(f"store on disk: {size:.1f} MB for {len(files)} articles = {size / len(files) * 1000:.1f} MB per 1,000 articles")
     best = max(jobs_list)
@@ -173,7 +199,7 @@ def main() -> None:
     for n in scales:
         c = write_corpus(work / f"corpus{n}", n)
         store = work / f"store-scale{n}"
-        seconds, mem, summary = run_ingest(c, store, best)
+        seconds, _, mem, summary = run_ingest(c, store, best)
         peaks[n] = mem
         size = disk_mb(store)
         print(f"  {n:6d} articles: {n / seconds:5.1f} articles/s | peak RSS writer {mem.writer:6.0f} MB, "

@@ -183,11 +183,17 @@ def export(store_path: str, fmt: str, output: str | None) -> None:
 @click.option("--threads", default=8, show_default=True, type=int, help="Worker threads.")
 def serve(store_path: str, host: str, port: int, threads: int) -> None:
     """Serve the store: SPARQL endpoint, Linked Data, canned queries and a browser UI."""
-    from kg.store import open_store
+    from kg.store import is_remote, open_store
     from server import serve_app
 
     store = open_store(store_path)
-    store.load_ontology()
+    try:
+        store.load_ontology()
+    except NewsgraphError as e:
+        if not is_remote(store_path):
+            raise
+        # a read-only endpoint (e.g. QLever built from `kg ingest --out`) is served as it is
+        click.echo(f"warning: the ontology graph was not refreshed: {e}", err=True)
     serve_app(store, host=host, port=port, threads=threads)
 
 

@@ -121,8 +121,12 @@ class ExtractionPool:
     def _start(self) -> ProcessPoolExecutor:
         # spawn, not fork: the parent holds an open RocksDB store and threads that must not be
         # duplicated into the children
-        return ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_init_worker, initargs=(self.batch_size,))
+        executor = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("spawn"),
+                                       initializer=_init_worker, initargs=(self.batch_size,))
+        # start every worker now (the executor starts them one per submitted task), so they all
+        # load the pipeline while the writer gets ready
+        self._warmup = [executor.submit(_worker_version) for _ in range(self.jobs)]
+        return executor
 
     def _restart(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)
@@ -132,7 +136,7 @@ class ExtractionPool:
         """The extractor version, from a worker (the writer never loads the pipeline)."""
         for attempt in (1, 2):  # a worker killed while starting up is replaced once
             try:
-                return self._executor.submit(_worker_version).result()
+                return [f.result() for f in self._warmup][0]
             except BrokenProcessPool:
                 if attempt == 2:
                     raise WorkersFailed("the extraction workers could not start (see the error above)") from None
