@@ -16,7 +16,8 @@ Oxigraph, Fuseki, Virtuoso, QLever or a managed cluster, when one machine is out
 * URLs: the update and Graph Store URLs come from ``KG_UPDATE_URL`` and ``KG_GSP_URL``, or by
   convention from the query URL: a last path segment ``sparql`` or ``query`` is replaced by
   ``update`` and ``store`` (Oxigraph's and Newsgraph's own layout); any other query URL takes
-  updates itself and has no Graph Store URL (``kg load`` then sends ``INSERT DATA`` batches).
+  updates itself and has no Graph Store URL (``kg load`` then sends ``INSERT DATA`` batches, as
+  with ``KG_GSP_URL=none``).
 * ``KG_STORE_TOKEN`` is sent as a bearer token (a Newsgraph server's ``KG_WRITE_TOKEN``);
   ``user:password@`` in a URL is sent as HTTP Basic credentials (Fuseki).
 """
@@ -66,7 +67,7 @@ class RemoteStore:
                  token: str | None = None, timeout: float = 120.0) -> None:
         self.query_url = query_url
         self.update_url = update_url or derive_url(query_url, "update") or query_url
-        self.gsp_url = gsp_url or derive_url(query_url, "store")
+        self.gsp_url = None if gsp_url == "none" else gsp_url or derive_url(query_url, "store")
         self.path = query_url  # what `kg` commands print as the store's location
         self.token = token
         self.timeout = timeout

@@ -197,6 +197,9 @@ def test_reingest_remove_and_bulk_load_against_a_remote_store(tmp_path):
         assert store.article_state("remote1") is not None
         two = len(store)
         assert kg("load", "--store", url, str(nq)).returncode == 0 and len(store) == two
+        # without a Graph Store URL, `kg load` sends INSERT DATA batches: the same result
+        r = kg("load", "--store", url, str(nq), env={"KG_GSP_URL": "none"})
+        assert r.returncode == 0 and len(store) == two, r.stderr
     finally:
         proc.terminate()
         proc.wait(timeout=10)
