@@ -100,7 +100,7 @@ def load(store_path: str, files: tuple[str, ...]) -> None:
 @click.argument("articles", nargs=-1, required=True)
 def remove(store_path: str, base_iri: str, articles: tuple[str, ...]) -> None:
     """Remove articles (by identifier or IRI) and every fact taken from them, and nothing else."""
-    from kg.errors import NotFound
+    from kg.errors import BadRequest, NotFound
     from kg.iris import Minter
     from kg.store import open_store
 
@@ -109,7 +109,11 @@ def remove(store_path: str, base_iri: str, articles: tuple[str, ...]) -> None:
     missing = []
     for ident in articles:
         iri = ident if ident.startswith(("http://", "https://")) else minter.article(ident)
-        if store.remove_graph(iri):
+        try:
+            removed = store.remove_graph(iri)
+        except ValueError:  # pyoxigraph refused the IRI
+            raise BadRequest(f"{ident!r} is neither an article identifier nor an IRI") from None
+        if removed:
             click.echo(f"removed {ident}", err=True)
         else:
             missing.append(ident)

@@ -147,6 +147,12 @@ def test_out_writes_nquads_and_load_bulk_loads_them(tmp_path):
     assert len(a) == len(b)
     assert a.query("ASK { ng:Meeting rdfs:subClassOf+ sem:Event }")
     del a, b
+    # another store's bulk loader reads the same file: `oxigraph load` (PyPI `oxigraph`)
+    from tests.test_remote_store import oxigraph_binary
+    ox = subprocess.run([oxigraph_binary(), "load", "--location", str(tmp_path / "ox"), "--file", str(nq)],
+                        capture_output=True, text=True, timeout=300)
+    assert ox.returncode == 0, ox.stderr
+    assert stored_graphs(tmp_path / "ox") == stored_graphs(direct)
     bad = tmp_path / "bad.nq"
     bad.write_text("this is not N-Quads\n")
     r = kg("load", "--store", str(db), str(bad))
