@@ -36,7 +36,6 @@ Outcome = Union[ArticleExtraction, str]
 WORKER_DIED = "the extraction worker died while reading it (killed, or out of memory)"
 
 
-
 class WorkersFailed(NewsgraphError):
     """The extraction workers cannot start (the traceback they printed says why)."""
 

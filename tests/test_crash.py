@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import random
 import re
+import resource
 import shutil
 import signal
 import subprocess
@@ -20,7 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from bench.corpus import write_corpus
+from bench.corpus import CorpusGenerator, write_corpus
+from kg.pool import WORKER_DIED
 from tests.conftest import BASE, KG, ROOT
 from tests.test_ingest import stored_graphs
 
@@ -161,3 +163,24 @@ def test_a_killed_worker_does_not_stop_the_batch(corpus, reference, tmp_path):
     assert r.returncode == 0, r.stderr[-3000:]
     assert r.stderr.strip().splitlines()[-1].startswith(f"{N} ingested, 0 unchanged, 0 failed")
     assert stored_graphs(tmp_path / "db") == ref
+
+
+def test_an_article_that_kills_its_worker_is_reported_and_the_rest_ingested(tmp_path):
+    """A CPU-time limit (RLIMIT_CPU, inherited by the workers) makes the kernel kill the worker
+    that reads a very long article; it is re-run alone, killed again, and reported."""
+    src = tmp_path / "in"
+    write_corpus(src, 12)
+    body = "\n\n".join(a.body for a in CorpusGenerator(seed=3).articles(600))[:190_000]
+    (src / "zz_long.txt").write_text(f" date 2020-01-01 A very long article\n\n{body}")
+
+    def limit_cpu() -> None:
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        resource.setrlimit(resource.RLIMIT_CPU, (15, 15))
+
+    r = subprocess.run(KG + ["ingest", "--quiet", "--jobs", "2", "--store", str(tmp_path / "db"), str(src)],
+                       cwd=ROOT, env={**os.environ, "KG_BASE_IRI": BASE}, capture_output=True, text=True,
+                       preexec_fn=limit_cpu, timeout=600)
+    assert r.returncode == 1, r.stderr
+    errors = [line for line in r.stderr.splitlines() if line.startswith("error: ")]
+    assert errors == [f"error: {src / 'zz_long.txt'}: extraction failed: {WORKER_DIED}"]
+    assert r.stderr.strip().splitlines()[-1].startswith("12 ingested, 0 unchanged, 1 failed")
