@@ -18,7 +18,9 @@ CLI_FORMATS = ("table", "json", "xml", "csv", "tsv", "turtle", "ntriples", "json
 
 store_option = click.option(
     "--store", "store_path", envvar="KG_STORE", default=SETTINGS.store, show_default=True,
-    type=click.Path(file_okay=False), help="Store directory (RocksDB). Env: KG_STORE.")
+    type=click.Path(file_okay=False),
+    help="Store directory (RocksDB), or the URL of a SPARQL endpoint (http(s)://.../sparql: see "
+         "README, Remote stores). Env: KG_STORE.")
 base_option = click.option(
     "--base-iri", envvar="KG_BASE_IRI", default=SETTINGS.base_iri, show_default=True,
     help="Base of every minted IRI. Env: KG_BASE_IRI.")
@@ -43,31 +45,88 @@ def main() -> None:
 @main.command()
 @store_option
 @base_option
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=None,
+              help="Extraction worker processes (default: one per core; 0: extract in this process).")
+@click.option("--out", "-o", type=click.Path(dir_okay=False), default=None,
+              help="Write N-Quads to this file instead of a store (for `kg load` or another store's bulk loader).")
 @click.option("--force", is_flag=True, help="Re-extract articles even when unchanged.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option("--strict", is_flag=True,
               help="Refuse (report as failed) articles whose graph violates the SHACL shapes (ontology/shapes.ttl).")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-def ingest(store_path: str, base_iri: str, force: bool, quiet: bool, strict: bool, paths: tuple[str, ...]) -> None:
+def ingest(store_path: str, base_iri: str, jobs: int | None, out: str | None, force: bool, quiet: bool,
+           strict: bool, paths: tuple[str, ...]) -> None:
     """Ingest article files (seed-format .txt, .jsonl) or folders of them.
 
-    Bad files are reported one per line and skipped; the exit status is 1 if any failed.
+    Extraction runs in --jobs worker processes; this process is the one writer, and writes each
+    article's graph in one transaction, so an interrupted run leaves whole articles only and a
+    re-run finishes it. Bad files are reported one per line and skipped; the exit status is 1 if
+    any failed.
     """
-    from kg.ingest import ingest_paths
+    from tqdm import tqdm
+
+    from kg.ingest import default_jobs, ingest_paths
     from kg.iris import Minter
-    from kg.store import GraphStore
+    from kg.store import open_store
 
     check = None
     if strict:
         from kg.validate import strict_check
         check = strict_check()
-    store = GraphStore.open(store_path)
-    report = ingest_paths(paths, store, Minter(base_iri), force=force, progress=not quiet, check=check)
-    for err in report.failed:
-        click.echo(f"error: {err}", err=True)
-    click.echo(f"{report.summary()} -> {store_path}", err=True)
+    store = None if out else open_store(store_path)
+    report = ingest_paths(paths, store, Minter(base_iri), jobs=default_jobs() if jobs is None else jobs,
+                          out=out, force=force, progress=not quiet, check=check,
+                          on_error=lambda err: tqdm.write(f"error: {err}", file=sys.stderr))
+    click.echo(f"{report.summary()} -> {out or store.path or 'memory'}", err=True)
     if not report.ok:
         sys.exit(1)
+
+
+@main.command()
+@store_option
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+def load(store_path: str, files: tuple[str, ...]) -> None:
+    """Bulk-load N-Quads files (from `kg ingest --out`) into the store.
+
+    The graphs a file holds replace those of the same name in the store; a killed load is
+    finished by running it again.
+    """
+    from kg.bulk import load_nquads
+    from kg.store import open_store
+
+    store = open_store(store_path)
+    for f in files:
+        graphs, replaced = load_nquads(store, f)
+        click.echo(f"{f}: {graphs} graphs loaded ({replaced} replaced) -> {store.path}", err=True)
+
+
+@main.command()
+@store_option
+@base_option
+@click.argument("articles", nargs=-1, required=True)
+def remove(store_path: str, base_iri: str, articles: tuple[str, ...]) -> None:
+    """Remove articles (by identifier or IRI) and every fact taken from them, and nothing else."""
+    from kg.errors import BadRequest, NotFound
+    from kg.iris import Minter
+    from kg.store import open_store
+
+    from kg.ingest import remove_article
+
+    store = open_store(store_path)
+    minter = Minter(base_iri)
+    missing = []
+    for ident in articles:
+        try:
+            removed = remove_article(store, minter, ident)
+        except ValueError:  # pyoxigraph refused the IRI
+            raise BadRequest(f"{ident!r} is neither an article identifier nor an IRI") from None
+        if removed:
+            click.echo(f"removed {ident}", err=True)
+        else:
+            missing.append(ident)
+    store.flush()
+    if missing:
+        raise NotFound(f"no such article in {store.path}: {', '.join(missing)}")
 
 
 @main.command()
@@ -84,14 +143,14 @@ def query(store_path: str, fmt: str, query_file, query: str | None) -> None:
     may be used without PREFIX lines.
     """
     from kg import formats
-    from kg.store import GraphStore
+    from kg.store import open_store
     from kg.tables import render_table
 
     if query_file is not None:
         query = query_file.read()
     if not query:
         raise click.UsageError("give a QUERY argument or --file")
-    store = GraphStore.open_read_only(store_path)
+    store = open_store(store_path, read_only=True)
     result = store.query(query)
     kind = formats.kind_of(result)
     out = sys.stdout.buffer
@@ -114,8 +173,12 @@ def export(store_path: str, fmt: str, output: str | None) -> None:
     """Write the whole store (every named graph) as N-Quads or TriG."""
     from pyoxigraph import RdfFormat
 
-    from kg.store import GraphStore
+    from kg.errors import BadRequest
+    from kg.store import GraphStore, is_remote
 
+    if is_remote(store_path):
+        raise BadRequest("kg export reads a local store; dump a remote one with its server's own tools "
+                         "(e.g. GET its Graph Store URL with Accept: application/n-quads)")
     store = GraphStore.open_read_only(store_path)
     rdf_format = RdfFormat.N_QUADS if fmt == "nquads" else RdfFormat.TRIG
     if output:
@@ -131,11 +194,17 @@ def export(store_path: str, fmt: str, output: str | None) -> None:
 @click.option("--threads", default=8, show_default=True, type=int, help="Worker threads.")
 def serve(store_path: str, host: str, port: int, threads: int) -> None:
     """Serve the store: SPARQL endpoint, Linked Data, canned queries and a browser UI."""
-    from kg.store import GraphStore
+    from kg.store import is_remote, open_store
     from server import serve_app
 
-    store = GraphStore.open(store_path)
-    store.load_ontology()
+    store = open_store(store_path)
+    try:
+        store.load_ontology()
+    except NewsgraphError as e:
+        if not is_remote(store_path):
+            raise
+        # a read-only endpoint (e.g. QLever built from `kg ingest --out`) is served as it is
+        click.echo(f"warning: the ontology graph was not refreshed: {e}", err=True)
     serve_app(store, host=host, port=port, threads=threads)
 
 
@@ -149,10 +218,10 @@ def demo(store_path: str, base_iri: str, host: str, port: int, no_serve: bool) -
     """Ingest the seed articles into the store and serve them at http://HOST:PORT/."""
     from kg.ingest import ingest_paths
     from kg.iris import Minter
-    from kg.store import GraphStore
+    from kg.store import open_store
     from server import serve_app
 
-    store = GraphStore.open(store_path)
+    store = open_store(store_path)
     report = ingest_paths([PROJECT_ROOT / "seeds"], store, Minter(base_iri))
     for err in report.failed:
         click.echo(f"error: {err}", err=True)
@@ -246,11 +315,11 @@ def report(store_path: str, base_iri: str, fmt: str, queries_dir: Path, params: 
     """
     from kg import formats, query_run
     from kg.query_store import QueryStore
-    from kg.store import GraphStore, StoreError
+    from kg.store import StoreError, open_store
     from kg.tables import render_table
 
     try:
-        store: GraphStore | None = GraphStore.open_read_only(store_path)
+        store = open_store(store_path, read_only=True)
     except StoreError:
         if name and not show:
             raise

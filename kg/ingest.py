@@ -1,24 +1,39 @@
-"""Ingest: files -> articles -> extraction -> quads -> store, with a progress bar and a report.
+"""Ingest: files -> articles -> extraction (worker processes) -> quads -> one writer.
+
+The ingest process reads the articles, skips the unchanged ones (same text, same extractor
+version: ``ng:checksum`` and ``ng:extractorVersion`` in the stored graph), hands the others to the
+extraction workers (:mod:`kg.pool`) and, as their results come back in input order, resolves
+entities across articles, maps to quads and writes each article's graph in one transaction. It is
+the only writer. Memory stays flat: articles are read lazily and only a few chunks are in flight.
 
 A bad file never stops the batch: it is reported (file, line, reason) and the rest is ingested.
-An article whose text and extractor version are unchanged is skipped.
+Killed at any moment (even ``kill -9``), a run leaves whole articles only, and a re-run skips the
+written ones and finishes the job.
 """
 from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterable
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
+from pyoxigraph import Literal, NamedNode, Quad
 from tqdm import tqdm
 
-from kg.articles import Article, read_paths
+from kg.articles import Article, count_articles, read_paths
 from kg.errors import ArticleError
-from kg.extract import Extractor
 from kg.iris import Minter
 from kg.mapping import ArticleMapper
-from kg.resolve import NameIndex, reconcile, refresh_labels, uses_of
-from kg.store import GraphStore
+from kg.pool import ExtractionPool, LocalExtraction
+from kg.resolve import NameIndex, label_quads, reconcile, refresh_labels, uses_of
+from kg.sinks import NQuadsSink, StoreSink
+from kg.vocab import NG, XSD
+
+#: Articles per task sent to a worker (each worker runs nlp.pipe over the chunk).
+CHUNK = 16
 
 
 @dataclass
@@ -26,14 +41,24 @@ class IngestReport:
     ingested: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     failed: list[ArticleError] = field(default_factory=list)
+    seconds: float = 0.0
 
     @property
     def ok(self) -> bool:
         return not self.failed
 
+    def reasons(self) -> Counter[str]:
+        """Failures counted by kind of reason ("empty file", "invalid UTF-8", ...)."""
+        return Counter(e.reason.split(":")[0].split(";")[0].split(" (")[0].strip() for e in self.failed)
+
     def summary(self) -> str:
-        return (f"{len(self.ingested)} ingested, {len(self.unchanged)} unchanged, "
+        text = (f"{len(self.ingested)} ingested, {len(self.unchanged)} unchanged, "
                 f"{len(self.failed)} failed")
+        if self.failed:
+            text += " (" + ", ".join(f"{n} {reason}" for reason, n in self.reasons().most_common()) + ")"
+        if self.seconds and self.ingested:
+            text += f" in {self.seconds:.1f} s ({len(self.ingested) / self.seconds:.1f} articles/s)"
+        return text
 
 
 #: A check run on each article's quads before they are written: a reason to refuse it, or None
@@ -41,70 +66,158 @@ class IngestReport:
 ArticleCheck = Callable[[list], "str | None"]
 
 
-def ingest_paths(paths: Iterable[str | os.PathLike[str]], store: GraphStore, minter: Minter, *,
-                 extractor: Extractor | None = None, force: bool = False, progress: bool = True,
-                 batch_size: int = 16, check: ArticleCheck | None = None) -> IngestReport:
-    """Ingest every article under ``paths`` into ``store``; ``check`` may refuse an article's graph."""
-    report = IngestReport()
-    store.load_ontology()
-    items = list(read_paths(paths))
-    articles: list[Article] = []
-    for item in items:
-        if isinstance(item, ArticleError):
-            report.failed.append(item)
-        else:
-            articles.append(item)
-    extractor = extractor or Extractor()
-    version = extractor.version
-    todo = []
-    for a in articles:
-        if not force and store.article_state(a.id) == (a.checksum, version):
-            report.unchanged.append(a.id)
-        else:
-            todo.append(a)
-    index = NameIndex.load(store)
-    mapper = ArticleMapper(minter, version, resolve=index.hook(minter))
-    bar = tqdm(total=len(todo), unit="article", desc="ingest", disable=not progress or not todo,
-               file=sys.stderr, dynamic_ncols=True)
+def default_jobs() -> int:
+    """One extraction worker per core the process may use."""
     try:
-        for article, extraction in extractor.extract_many(todo, batch_size=batch_size):
-            bar.update(1)
-            if isinstance(extraction, Exception):
-                report.failed.append(ArticleError(article.source or article.id, None,
-                                                  f"extraction failed: {type(extraction).__name__}: {extraction}"))
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def ingest_paths(paths: Iterable[str | os.PathLike[str]], store: Any, minter: Minter, *,
+                 extractor: Any = None, jobs: int = 0, out: str | os.PathLike[str] | None = None,
+                 force: bool = False, progress: bool = True, batch_size: int = 16,
+                 on_error: Callable[[ArticleError], None] | None = None,
+                 check: ArticleCheck | None = None) -> IngestReport:
+    """Ingest every article under ``paths`` into ``store`` (or, with ``out``, into an N-Quads file).
+
+    :param store: a GraphStore or RemoteStore (ignored when ``out`` is given).
+    :param extractor: extract in this process with this :class:`~kg.extract.Extractor`.
+    :param jobs: extraction worker processes; 0 extracts in this process.
+    :param on_error: called with each bad file or article as soon as it is found.
+    :param check: may refuse an article's graph (``--strict``: the SHACL shapes), giving a reason.
+    :return: what was ingested, unchanged and failed (with reasons).
+    """
+    started = time.monotonic()
+    paths = list(paths)
+    report = IngestReport()
+    sink: Any = NQuadsSink(out) if out is not None else StoreSink(store)
+    extraction: Any = (LocalExtraction(extractor, batch_size) if extractor is not None or jobs < 1
+                       else ExtractionPool(jobs, batch_size))
+    bar = tqdm(total=count_articles(paths), unit="article", desc="ingest", disable=not progress,
+               file=sys.stderr, dynamic_ncols=True, mininterval=0.5)
+    complete = False
+
+    def failed(err: ArticleError) -> None:
+        report.failed.append(err)
+        bar.update(1)
+        if on_error is not None:
+            on_error(err)
+
+    try:
+        sink.start()
+        version = extraction.version()
+        # cross-article resolution reads an in-memory index of every stored article's names
+        index = NameIndex() if out is not None else NameIndex.load(store)
+        mapper = ArticleMapper(minter, version, resolve=index.hook(minter))
+        preferred: dict[str, set[str]] = {}   # --out: the names the entities graph is made from
+        # a marker graph says the cross-article work (settle) is owed: written before the first
+        # article, removed after settling, so a run killed in between is settled by the next one
+        state = minter.state_graph()
+        owed = out is None and _marked(store, state)
+        marked = owed
+        seen: dict[str, str] = {}  # identifier -> where it was read first
+
+        def todo_chunks() -> Iterator[list[Article]]:
+            for chunk in _chunks(read_paths(paths), CHUNK):
+                articles = [a for a in chunk if not isinstance(a, ArticleError)]
+                for err in chunk:
+                    if isinstance(err, ArticleError):
+                        failed(err)
+                states = sink.states([a.id for a in articles])
+                todo = []
+                for a in articles:
+                    first = seen.setdefault(a.id, a.source)
+                    if first != a.source:
+                        failed(ArticleError(a.source, None, f"duplicate article id {a.id!r}: already read from {first}"))
+                        continue
+                    state = states.get(a.id)
+                    if not force and state == (a.checksum, version):
+                        report.unchanged.append(a.id)
+                        bar.update(1)
+                        continue
+                    todo.append(a)
+                yield todo
+
+        for article, outcome in extraction.imap(todo_chunks()):
+            source = article.source or article.id
+            if isinstance(outcome, str):
+                failed(ArticleError(source, None, f"extraction failed: {outcome}"))
                 continue
             graph = minter.article(article.id)
             index.drop_graph(graph)          # resolve against the other articles only
-            quads = mapper.quads(article, extraction)
+            try:
+                quads = mapper.quads(article, outcome)
+            except Exception as e:  # noqa: BLE001 - a mapping bug must not stop the batch
+                failed(ArticleError(source, None, f"mapping failed: {type(e).__name__}: {e}"))
+                continue
             refusal = check(quads) if check is not None else None
             if refusal is not None:
-                index.add_graph(graph, [])  # keep whatever the store still holds out of the index
-                report.failed.append(ArticleError(article.source or article.id, None, refusal))
+                failed(ArticleError(source, None, refusal))
                 continue
-            store.replace_graph(graph, quads)
-            iris = mapper.entity_iris(extraction)
-            index.add_graph(graph, uses_of(extraction.entities, iris))
+            if out is None and not marked:
+                store.replace_graph(state, [_marker(state)])
+                marked = True
+            sink.write(graph, quads)
+            index.add_graph(graph, uses_of(outcome.entities, mapper.entity_iris(outcome)))
+            if out is not None:
+                for q in quads:
+                    if q.predicate == NG.preferredName:
+                        preferred.setdefault(q.subject.value, set()).add(q.object.value)
             report.ingested.append(article.id)
+            bar.update(1)
+        complete = True
     finally:
+        extraction.close()
         bar.close()
-    if report.ingested:
-        settle(store, index, minter)
-    store.flush()
+        if complete and out is not None and report.ingested:
+            sink.write(minter.entities_graph(), label_quads(preferred, minter))
+        elif complete and out is None and (report.ingested or owed):
+            settle(store, index, minter)
+            store.remove_graph(state)
+        sink.close(complete)
+        report.seconds = time.monotonic() - started
     return report
 
 
-def settle(store: GraphStore, index: NameIndex, minter: Minter) -> None:
-    """After articles changed: re-resolve names across the corpus, then refresh entity labels."""
+def settle(store: Any, index: NameIndex, minter: Minter) -> None:
+    """After articles changed: re-resolve names across the corpus (so IRIs do not depend on the
+    order articles came in), then give every entity its one label."""
     reconcile(store, index, minter)
     refresh_labels(store, minter)
 
 
-def remove_article(store: GraphStore, minter: Minter, identifier: str) -> bool:
-    """Delete one article's facts and nothing else; entities mentioned elsewhere stay."""
-    graph = minter.article(identifier)
-    if not store.remove_graph(graph):
+def remove_article(store: Any, minter: Minter, identifier: str) -> bool:
+    """Delete one article's facts and nothing else; entities mentioned elsewhere stay (and take
+    back the IRIs and labels the other articles give them)."""
+    graph = identifier if identifier.startswith(("http://", "https://")) else minter.article(identifier)
+    state = minter.state_graph()
+    if not _marked(store, graph):
         return False
-    index = NameIndex.load(store)
-    settle(store, index, minter)
+    store.replace_graph(state, [_marker(state)])
+    store.remove_graph(graph)
+    settle(store, NameIndex.load(store), minter)
+    store.remove_graph(state)
     store.flush()
     return True
+
+
+def _marked(store: Any, graph: str) -> bool:
+    """Whether the store holds a named graph (any store: one ASK)."""
+    return bool(store.query("ASK { GRAPH ?g { ?s ?p ?o } }", substitutions={"g": NamedNode(graph)}))
+
+
+def _marker(state: str) -> Quad:
+    g = NamedNode(state)
+    return Quad(g, NG.settlementOwed, Literal("true", datatype=XSD.boolean), g)
+
+
+def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    chunk: list[Any] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk

@@ -44,6 +44,10 @@ class Minter:
         """The corpus-level graph giving each entity its one rdfs:label (see kg.resolve)."""
         return f"{self.base}graph/entities"
 
+    def state_graph(self) -> str:
+        """Ingest's bookkeeping: present while a run's cross-article work is unfinished."""
+        return f"{self.base}graph/ingest-state"
+
     def activity(self, identifier: str) -> str:
         return f"{self.id}activity/{quote(identifier, safe='-._~')}"
 

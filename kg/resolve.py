@@ -202,14 +202,20 @@ def rewrite_graph(store: GraphStore, graph: str, renames: dict[str, str], minter
     Uses only the store's query and replace_graph, so it works on a remote store too.
     """
     g = NamedNode(graph)
-    triples = list(store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }", substitutions={"g": g}))
+    triples = store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }", substitutions={"g": g})
+    quads = [Quad(t.subject, t.predicate, t.object, g) for t in triples]
+    store.replace_graph(graph, rename_quads(quads, renames, minter))
+
+
+def rename_quads(quads: list[Quad], renames: dict[str, str], minter: Minter) -> list[Quad]:
+    """The quads of one article graph with entity IRIs renamed, and the memberships named after
+    them (person, role, organization) renamed to match."""
     ren = {NamedNode(a): NamedNode(b) for a, b in renames.items()}
 
     def sub(term):
         return ren.get(term, term) if isinstance(term, NamedNode) else term
 
-    new = [Quad(sub(t.subject), t.predicate, sub(t.object), g) for t in triples]
-    # memberships are named after person, role and organization: rename them too
+    new = [Quad(sub(q.subject), q.predicate, sub(q.object), q.graph_name) for q in quads]
     members, roles, orgs, labels = {}, {}, {}, {}
     for q in new:
         if q.predicate == ORG.member:
@@ -231,8 +237,16 @@ def rewrite_graph(store: GraphStore, graph: str, renames: dict[str, str], minter
         if iri != m.value:
             mren[m] = NamedNode(iri)
     if mren:
-        new = [Quad(mren.get(q.subject, q.subject), q.predicate, mren.get(q.object, q.object), g) for q in new]
-    store.replace_graph(graph, list(dict.fromkeys(new)))
+        new = [Quad(mren.get(q.subject, q.subject), q.predicate, mren.get(q.object, q.object), q.graph_name)
+               for q in new]
+    return list(dict.fromkeys(new))
+
+
+def unresolved(quads: list[Quad], minter: Minter) -> list[Quad]:
+    """An article graph as extraction alone named its entities (each by its ng:localKey): the
+    same whatever cross-article resolution did, so two versions of one article compare equal."""
+    renames = {q.subject.value: minter.entity(q.object.value) for q in quads if q.predicate == NG.localKey}
+    return rename_quads(quads, renames, minter)
 
 
 def _local(iri: str, minter: Minter) -> str:
@@ -260,8 +274,13 @@ def refresh_labels(store: GraphStore, minter: Minter) -> int:
                        substitutions={"eg": NamedNode(graph)})
     for r in rows:
         preferred[r["e"].value].add(r["n"].value)
-    g = NamedNode(graph)
-    quads = [Quad(NamedNode(e), RDFS.label, Literal(sorted(names, key=_rank)[0]), g)
-             for e, names in sorted(preferred.items())]
+    quads = label_quads(preferred, minter)
     store.replace_graph(graph, quads)
     return len(quads)
+
+
+def label_quads(preferred: dict[str, set[str]], minter: Minter) -> list[Quad]:
+    """The entities graph: for each entity, the best of the names articles prefer for it."""
+    g = NamedNode(minter.entities_graph())
+    return [Quad(NamedNode(e), RDFS.label, Literal(sorted(names, key=_rank)[0]), g)
+            for e, names in sorted(preferred.items())]

@@ -14,6 +14,7 @@ from typing import Any
 
 from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Store, Variable
 
+from kg import updates
 from kg.config import PROJECT_ROOT
 from kg.errors import NewsgraphError, QuerySyntaxError
 from kg.vocab import DCTERMS, NG, ONTOLOGY_IRI, PREFIXES
@@ -89,17 +90,20 @@ class GraphStore:
         return len(quads)
 
     def replace_graph(self, graph_iri: str, quads: Iterable[Quad]) -> None:
-        """Replace one named graph's content (re-ingest is idempotent).
+        """Replace one named graph's content (re-ingest is idempotent) in one transaction.
 
-        The new quads are written in one atomic batch, so a crash leaves either the old graph
-        removed and no new one, or the whole new graph, never part of it.
+        A new graph is written with ``Store.extend`` (one transaction, the fast path of a first
+        ingest); an existing one with a single SPARQL Update ``DROP SILENT GRAPH ; INSERT DATA``
+        (one transaction too, see :mod:`kg.updates`). Either way a crash leaves the old graph or
+        the whole new one, never a part of it and never neither.
         """
         g = NamedNode(graph_iri)
         quads = list(quads)
         try:
             if self.store.contains_named_graph(g):
-                self.store.remove_graph(g)
-            self.store.extend(quads)
+                self.store.update(updates.replace_graph(g, quads))
+            else:
+                self.store.extend(quads)
         except OSError as e:
             raise StoreError(f"cannot write graph {graph_iri}: {e}") from None
         finally:
@@ -203,6 +207,26 @@ class GraphStore:
             return None
         return rows[0]["sum"].value, rows[0]["ver"].value
 
+    def article_states(self, identifiers: Iterable[str]) -> dict[str, tuple[str, str]]:
+        """:meth:`article_state` for many articles in one query: identifier -> (checksum, version)."""
+        ids = list(dict.fromkeys(identifiers))
+        if not ids:
+            return {}
+        # the values are pyoxigraph-serialised literals (escaped by pyoxigraph), never raw text
+        values = " ".join(str(Literal(i)) for i in ids)
+        rows = self.query("SELECT ?id ?sum ?ver WHERE { VALUES ?id { %s } "
+                          "?a dcterms:identifier ?id ; ng:checksum ?sum ; ng:extractorVersion ?ver }" % values)
+        return {r["id"].value: (r["sum"].value, r["ver"].value) for r in rows}
+
+    def bulk_load(self, path: str | os.PathLike[str]) -> None:
+        """Load an N-Quads file with Oxigraph's bulk loader (fast, not transactional)."""
+        try:
+            self.store.bulk_load(path=str(path), format=RdfFormat.N_QUADS)
+        except OSError as e:
+            raise StoreError(f"cannot load {path}: {e}") from None
+        finally:
+            self.touch()
+
     def article_graphs(self) -> list[str]:
         return [r["g"].value for r in self.query(
             "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?g a ng:Article } }")]
@@ -211,4 +235,21 @@ class GraphStore:
         return len(self.store)
 
 
-__all__ = ["GraphStore", "StoreError", "ONTOLOGY_FILE", "DCTERMS", "NG"]
+def is_remote(location: str | os.PathLike[str] | None) -> bool:
+    """Whether a ``--store``/``KG_STORE`` value names a SPARQL server rather than a directory."""
+    return isinstance(location, str) and location.startswith(("http://", "https://"))
+
+
+def open_store(location: str | os.PathLike[str] | None, *, read_only: bool = False) -> Any:
+    """The store a ``--store``/``KG_STORE`` value names: a :class:`GraphStore` for a directory
+    (``None``: in memory), a :class:`kg.remote_store.RemoteStore` for an ``http(s)://`` SPARQL
+    endpoint URL. Both have the same interface."""
+    if is_remote(location):
+        from kg.remote_store import RemoteStore
+        return RemoteStore.from_url(str(location))
+    if location is None:
+        return GraphStore.memory()
+    return GraphStore.open_read_only(location) if read_only else GraphStore.open(location)
+
+
+__all__ = ["GraphStore", "StoreError", "ONTOLOGY_FILE", "DCTERMS", "NG", "open_store", "is_remote"]
