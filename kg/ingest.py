@@ -116,6 +116,8 @@ def ingest_paths(paths: Iterable[str | os.PathLike[str]], store: Any, minter: Mi
         state = minter.state_graph()
         owed = out is None and _marked(store, state)
         marked = owed
+        touched: set[str] = set()   # entities whose label may change
+        replacing: set[str] = set()  # articles in flight that are already stored
         seen: dict[str, str] = {}  # identifier -> where it was read first
 
         def todo_chunks() -> Iterator[list[Article]]:
@@ -136,6 +138,8 @@ def ingest_paths(paths: Iterable[str | os.PathLike[str]], store: Any, minter: Mi
                         report.unchanged.append(a.id)
                         bar.update(1)
                         continue
+                    if state is not None:
+                        replacing.add(a.id)
                     todo.append(a)
                 yield todo
 
@@ -155,11 +159,18 @@ def ingest_paths(paths: Iterable[str | os.PathLike[str]], store: Any, minter: Mi
             if refusal is not None:
                 failed(ArticleError(source, None, refusal))
                 continue
-            if out is None and not marked:
-                store.replace_graph(state, [_marker(state)])
-                marked = True
+            if out is None:
+                if not marked:
+                    store.replace_graph(state, [_marker(state)])
+                    marked = True
+                if article.id in replacing:  # a replaced version's entities may lose their label
+                    replacing.discard(article.id)
+                    touched.update(q.subject.value for q in store.store.quads_for_pattern(
+                        None, NG.preferredName, None, NamedNode(graph)))
             sink.write(graph, quads)
-            index.add_graph(graph, uses_of(outcome.entities, mapper.entity_iris(outcome)))
+            iris = mapper.entity_iris(outcome)
+            index.add_graph(graph, uses_of(outcome.entities, iris))
+            touched.update(iris.values())
             if out is not None:
                 for q in quads:
                     if q.predicate == NG.preferredName:
@@ -173,18 +184,19 @@ def ingest_paths(paths: Iterable[str | os.PathLike[str]], store: Any, minter: Mi
         if complete and out is not None and report.ingested:
             sink.write(minter.entities_graph(), label_quads(preferred, minter))
         elif complete and out is None and (report.ingested or owed):
-            settle(store, index, minter)
+            # a run that inherits unfinished work does not know what it touched: all labels
+            settle(store, index, minter, None if owed else touched)
             store.remove_graph(state)
         sink.close(complete)
         report.seconds = time.monotonic() - started
     return report
 
 
-def settle(store: Any, index: NameIndex, minter: Minter) -> None:
+def settle(store: Any, index: NameIndex, minter: Minter, touched: set[str] | None = None) -> None:
     """After articles changed: re-resolve names across the corpus (so IRIs do not depend on the
-    order articles came in), then give every entity its one label."""
-    reconcile(store, index, minter)
-    refresh_labels(store, minter)
+    order articles came in), then give the entities touched (None: every entity) their one label."""
+    renamed = reconcile(store, index, minter)
+    refresh_labels(store, minter, None if touched is None else touched | renamed)
 
 
 def remove_article(store: Any, minter: Minter, identifier: str) -> bool:
@@ -195,8 +207,9 @@ def remove_article(store: Any, minter: Minter, identifier: str) -> bool:
     if not _marked(store, graph):
         return False
     store.replace_graph(state, [_marker(state)])
+    touched = {q.subject.value for q in store.store.quads_for_pattern(None, NG.preferredName, None, NamedNode(graph))}
     store.remove_graph(graph)
-    settle(store, NameIndex.load(store), minter)
+    settle(store, NameIndex.load(store), minter, touched)
     store.remove_graph(state)
     store.flush()
     return True

@@ -14,7 +14,6 @@ from pyoxigraph import Literal, NamedNode, Quad
 from kg.articles import Article
 from kg.iris import Minter
 from kg.model import ArticleExtraction, Entity, Event, Post, Span
-from kg.names import name_key
 from kg.vocab import DCTERMS, FOAF, ITSRDF, NG, NIF, ORG, PROV, RDF, RDFS, SCHEMA, SEM, SKOS, XSD
 
 ENTITY_CLASSES = {"Person": NG.Person, "Organization": NG.Organization, "Place": NG.Place}
@@ -109,8 +108,6 @@ class ArticleMapper:
             yield q(E, NG.preferredName, Literal(e.name))
             for name in e.names:
                 yield q(E, SKOS.altLabel, Literal(name))
-            for key in sorted({name_key(n) for n in e.names}):
-                yield q(E, NG.nameKey, Literal(key))
             yield q(E, NG.localKey, Literal(e.key))
             for s in e.mentions:
                 yield from self._nif_string(q, a_iri, ctx, s, NIF.Phrase)

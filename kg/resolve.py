@@ -17,6 +17,7 @@ the names the articles prefer for it.
 """
 from __future__ import annotations
 
+import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 from kg.iris import Minter
 from kg.model import Entity
 from kg.names import name_key
+from kg import updates
 from kg.store import GraphStore
 from kg.vocab import NG, ORG, RDFS
 
@@ -60,16 +62,17 @@ class NameIndex:
 
     @classmethod
     def load(cls, store: GraphStore) -> "NameIndex":
-        q = """SELECT ?g ?e ?kind ?local ?key WHERE { GRAPH ?g {
-                 ?e ng:localKey ?local ; ng:nameKey ?key ; a ?kind .
+        q = """SELECT ?g ?e ?kind ?local ?name WHERE { GRAPH ?g {
+                 ?e ng:localKey ?local ; skos:altLabel ?name ; a ?kind .
                  VALUES ?kind { ng:Person ng:Organization } } }"""
         per_graph: dict[str, dict[str, _Use]] = defaultdict(dict)
         for r in store.query(q):
-            uses = per_graph[r["g"].value]
+            uses = per_graph[sys.intern(r["g"].value)]
             use = uses.get(r["e"].value)
             if use is None:
-                use = uses[r["e"].value] = _Use(r["e"].value, _KIND_OF[r["kind"].value], r["local"].value)
-            use.keys.add(r["key"].value)
+                use = uses[r["e"].value] = _Use(sys.intern(r["e"].value), _KIND_OF[r["kind"].value],
+                                                sys.intern(r["local"].value))
+            use.keys.add(sys.intern(name_key(r["name"].value)))
         idx = cls()
         for g, uses in per_graph.items():
             idx.add_graph(g, list(uses.values()))
@@ -148,12 +151,12 @@ def uses_of(entities: Iterable[Entity], iris: dict[str, str]) -> list[_Use]:
     for e in entities:
         if e.kind not in RESOLVED_KINDS:
             continue
-        keys = {name_key(n) for n in e.names}
-        iri = iris[e.key]
+        keys = {sys.intern(name_key(n)) for n in e.names}
+        iri = sys.intern(iris[e.key])
         if iri in merged:
             merged[iri].keys |= keys
         else:
-            merged[iri] = _Use(iri, e.kind, e.key, keys)
+            merged[iri] = _Use(iri, e.kind, sys.intern(e.key), keys)
     return list(merged.values())
 
 
@@ -261,22 +264,37 @@ def _rank(name: str) -> tuple:
     return (caps, -len(name.split()), -len(name), name)
 
 
-def refresh_labels(store: GraphStore, minter: Minter) -> int:
+def refresh_labels(store: GraphStore, minter: Minter, iris: Iterable[str] | None = None) -> int:
     """Give each entity one ``rdfs:label``, the best of its preferred names, in the entities graph.
 
-    The graph is rebuilt whole from one query (about a second for 10,000 articles), using only
-    the store's query and replace_graph, so it works on a remote store too. Returns the number
-    of labels written.
+    ``iris=None`` rebuilds the graph whole from one query (about a second for 10,000 articles);
+    otherwise only those entities' labels are recomputed (one index lookup each). Uses only the
+    store's query, update and replace_graph and its quad patterns, so it works on a remote store
+    too. Returns the number of labels written.
     """
     graph = minter.entities_graph()
-    preferred: dict[str, set[str]] = defaultdict(set)
-    rows = store.query("SELECT ?e ?n ?eg WHERE { GRAPH ?g { ?e ng:preferredName ?n } FILTER(?g != ?eg) }",
-                       substitutions={"eg": NamedNode(graph)})
-    for r in rows:
-        preferred[r["e"].value].add(r["n"].value)
-    quads = label_quads(preferred, minter)
-    store.replace_graph(graph, quads)
-    return len(quads)
+    g = NamedNode(graph)
+    if iris is None:
+        preferred: dict[str, set[str]] = defaultdict(set)
+        rows = store.query("SELECT ?e ?n ?eg WHERE { GRAPH ?g { ?e ng:preferredName ?n } FILTER(?g != ?eg) }",
+                           substitutions={"eg": g})
+        for r in rows:
+            preferred[r["e"].value].add(r["n"].value)
+        quads = label_quads(preferred, minter)
+        store.replace_graph(graph, quads)
+        return len(quads)
+    preferred = {}
+    for iri in sorted(set(iris)):
+        names = {q.object.value for q in store.store.quads_for_pattern(NamedNode(iri), NG.preferredName, None, None)
+                 if q.graph_name != g}
+        preferred[iri] = names
+    nodes = [NamedNode(i) for i in preferred]
+    new = label_quads({e: n for e, n in preferred.items() if n}, minter)
+    for i in range(0, len(nodes), 500):
+        store.update(updates.delete_labels(g, nodes[i:i + 500]))
+    for i in range(0, len(new), 2000):
+        store.update(updates.insert_data(new[i:i + 2000]))
+    return len(new)
 
 
 def label_quads(preferred: dict[str, set[str]], minter: Minter) -> list[Quad]:

@@ -44,3 +44,10 @@ def replace_graph(graph: NamedNode, quads: Iterable[Quad]) -> str:
     quads = list(quads)
     drop = drop_graphs([graph])
     return f"{drop} ;\n{insert_data(quads)}" if quads else drop
+
+
+def delete_labels(graph: NamedNode, subjects: list[NamedNode]) -> str:
+    """Remove the rdfs:label of each subject from one graph (the entities graph's labels)."""
+    values = " ".join(str(x) for x in subjects)
+    return (f"DELETE {{ GRAPH {graph} {{ ?e <http://www.w3.org/2000/01/rdf-schema#label> ?l }} }} "
+            f"WHERE {{ VALUES ?e {{ {values} }} GRAPH {graph} {{ ?e <http://www.w3.org/2000/01/rdf-schema#label> ?l }} }}")

@@ -20,7 +20,9 @@ class Namespace(str):
     def __getattr__(self, name: str) -> NamedNode:
         if name.startswith("__"):
             raise AttributeError(name)
-        return self.term(name)
+        node = self.term(name)
+        object.__setattr__(self, name, node)  # later reads skip __getattr__ (mapping's hot path)
+        return node
 
     def term(self, name: str) -> NamedNode:
         node = self._cache.get(name)
