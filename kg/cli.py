@@ -84,20 +84,38 @@ def ingest(store_path: str, base_iri: str, jobs: int | None, out: str | None, fo
 
 @main.command()
 @store_option
+@base_option
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
-def load(store_path: str, files: tuple[str, ...]) -> None:
+def load(store_path: str, base_iri: str, files: tuple[str, ...]) -> None:
     """Bulk-load N-Quads files (from `kg ingest --out`) into the store.
 
-    The graphs a file holds replace those of the same name in the store; a killed load is
-    finished by running it again.
+    The graphs a file holds replace those of the same name in the store; then entity resolution
+    and labels are redone over the whole store (each file was resolved only against itself). A
+    file that is not N-Quads is reported and skipped; a killed load is finished by running it
+    again.
     """
     from kg.bulk import load_nquads
+    from kg.errors import BadRequest
+    from kg.ingest import settle_store
+    from kg.iris import Minter
     from kg.store import open_store
 
     store = open_store(store_path)
-    for f in files:
-        graphs, replaced = load_nquads(store, f)
-        click.echo(f"{f}: {graphs} graphs loaded ({replaced} replaced) -> {store.path}", err=True)
+    failed = []
+
+    def load_all() -> None:
+        for f in files:
+            try:
+                graphs, replaced = load_nquads(store, f)
+            except BadRequest as e:
+                failed.append(f)
+                click.echo(f"error: {e}", err=True)
+                continue
+            click.echo(f"{f}: {graphs} graphs loaded ({replaced} replaced) -> {store.path}", err=True)
+
+    settle_store(store, Minter(base_iri), load_all)
+    if failed:
+        sys.exit(1)
 
 
 @main.command()

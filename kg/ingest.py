@@ -199,6 +199,20 @@ def settle(store: Any, index: NameIndex, minter: Minter, touched: set[str] | Non
     refresh_labels(store, minter, None if touched is None else touched | renamed)
 
 
+def settle_store(store: Any, minter: Minter, load: Callable[[], Any] | None = None) -> Any:
+    """Run ``load`` (graphs arriving by another path, e.g. a bulk load of ``kg ingest --out``
+    files), then redo cross-article resolution and every label over the whole store: the files
+    were resolved only against themselves, in their own order. The marker graph makes a killed
+    run owe the settling to the next ingest or load. Returns what ``load`` returned."""
+    state = minter.state_graph()
+    store.replace_graph(state, [_marker(state)])
+    result = load() if load is not None else None
+    settle(store, NameIndex.load(store), minter, None)
+    store.remove_graph(state)
+    store.flush()
+    return result
+
+
 def remove_article(store: Any, minter: Minter, identifier: str) -> bool:
     """Delete one article's facts and nothing else; entities mentioned elsewhere stay (and take
     back the IRIs and labels the other articles give them)."""

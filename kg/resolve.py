@@ -20,7 +20,7 @@ from __future__ import annotations
 import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from pyoxigraph import Literal, NamedNode, Quad
 
@@ -33,16 +33,18 @@ from kg.vocab import NG, ORG, RDFS
 
 RESOLVED_KINDS = {"Person": NG.Person, "Organization": NG.Organization}
 _KIND_OF = {v.value: k for k, v in RESOLVED_KINDS.items()}
+FLUSH_EVERY = 200   # rewritten graphs between flushes of the store's write buffers
 
 
-@dataclass
+@dataclass(slots=True)
 class _Use:
-    """One entity as one article states it."""
+    """One entity as one article states it (slots and shared key sets: the index holds one per
+    entity per article, hundreds of thousands on a large corpus)."""
 
     iri: str
     kind: str
     local: str                       # the key extraction gave it in that article
-    keys: set[str] = field(default_factory=set)
+    keys: frozenset[str] = frozenset()
 
 
 class NameIndex:
@@ -59,6 +61,7 @@ class NameIndex:
         self.kinds: dict[str, str] = {}
         self.by_key: dict[tuple[str, str], set[str]] = defaultdict(set)
         self.by_surname: dict[str, set[str]] = defaultdict(set)
+        self._keysets: dict[frozenset[str], frozenset[str]] = {}  # one copy of each set of names
 
     @classmethod
     def load(cls, store: GraphStore) -> "NameIndex":
@@ -72,7 +75,7 @@ class NameIndex:
             if use is None:
                 use = uses[r["e"].value] = _Use(sys.intern(r["e"].value), _KIND_OF[r["kind"].value],
                                                 sys.intern(r["local"].value))
-            use.keys.add(sys.intern(name_key(r["name"].value)))
+            use.keys |= {sys.intern(name_key(r["name"].value))}
         idx = cls()
         for g, uses in per_graph.items():
             idx.add_graph(g, list(uses.values()))
@@ -82,6 +85,7 @@ class NameIndex:
         self.drop_graph(graph)
         self.graphs[graph] = uses
         for u in uses:
+            u.keys = self._keysets.setdefault(u.keys, u.keys)
             self.kinds[u.iri] = u.kind
             for k in u.keys:
                 self.counts[u.iri][k] += 1
@@ -151,7 +155,7 @@ def uses_of(entities: Iterable[Entity], iris: dict[str, str]) -> list[_Use]:
     for e in entities:
         if e.kind not in RESOLVED_KINDS:
             continue
-        keys = {sys.intern(name_key(n)) for n in e.names}
+        keys = frozenset(sys.intern(name_key(n)) for n in e.names)
         iri = sys.intern(iris[e.key])
         if iri in merged:
             merged[iri].keys |= keys
@@ -168,6 +172,7 @@ def reconcile(store: GraphStore, index: NameIndex, minter: Minter, max_rounds: i
     Returns the IRIs whose uses changed.
     """
     touched: set[str] = set()
+    rewritten = 0
     for _ in range(max_rounds):
         changed = False
         for graph in sorted(index.graphs):
@@ -180,7 +185,10 @@ def reconcile(store: GraphStore, index: NameIndex, minter: Minter, max_rounds: i
                     renames[use.iri] = target
             if renames:
                 rewrite_graph(store, graph, renames, minter)
-                uses = _merge_uses([_Use(renames.get(u.iri, u.iri), u.kind, u.local, set(u.keys)) for u in uses])
+                rewritten += 1
+                if rewritten % FLUSH_EVERY == 0:  # keep the store's write buffers small
+                    store.flush()
+                uses = _merge_uses([_Use(renames.get(u.iri, u.iri), u.kind, u.local, u.keys) for u in uses])
                 touched |= set(renames) | set(renames.values())
                 changed = True
             index.add_graph(graph, uses)
@@ -292,6 +300,7 @@ def refresh_labels(store: GraphStore, minter: Minter, iris: Iterable[str] | None
     new = label_quads({e: n for e, n in preferred.items() if n}, minter)
     for i in range(0, len(nodes), 500):
         store.update(updates.delete_labels(g, nodes[i:i + 500]))
+    store.flush()
     for i in range(0, len(new), 2000):
         store.update(updates.insert_data(new[i:i + 2000]))
     return len(new)

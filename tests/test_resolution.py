@@ -97,3 +97,28 @@ WARSAW. PAP - Marshal of the Senate of Poland Jan Nowicki met Aidar Nurov.""")
     kz = iri_of(store, "Kazakh Senate") | iri_of(store, "Senate of the Parliament of Kazakhstan")
     assert kz == {minter.id + "organization/senate-kazakhstan"}
     assert iri_of(store, "Senate of Poland") == {minter.id + "organization/senate-poland"}
+
+
+def test_bulk_loaded_nquads_are_resolved_across_the_whole_store(tmp_path, files, extractor, minter):
+    """`kg ingest --out` resolves each file only against itself, in its own order (here the short
+    form first, so it gets its own IRI); `kg load` settles the store after loading."""
+    from kg.bulk import load_nquads
+    from kg.ingest import settle_store
+
+    short_first = tmp_path / "short-first.nq"
+    ingest_paths([files[1], files[0]], None, minter, extractor=extractor, progress=False, out=str(short_first))
+    other = tmp_path / "other.nq"
+    ingest_paths(files[2:], None, minter, extractor=extractor, progress=False, out=str(other))
+
+    loaded = GraphStore.open(tmp_path / "loaded")
+    settle_store(loaded, minter, lambda: load_nquads(loaded, other))
+    settle_store(loaded, minter, lambda: load_nquads(loaded, short_first))
+    direct = GraphStore.open(tmp_path / "direct")
+    ingest_paths(files, direct, minter, extractor=extractor, progress=False)
+
+    assert iri_of(loaded, "AFO") == {minter.id + "organization/atlantic-fisheries-organization"}
+    assert entity_view(loaded) == entity_view(direct)
+    # the second file's entities graph did not wipe the labels of the first file's entities
+    lund = __import__("pyoxigraph").NamedNode(minter.id + "person/erik-lund")
+    assert [r["l"].value for r in loaded.query("SELECT ?e ?l WHERE { ?e rdfs:label ?l }", substitutions={"e": lund})] == ["Erik Lund"]
+    assert not loaded.query("ASK { GRAPH ?g { ?s ng:settlementOwed ?o } }")
