@@ -235,6 +235,9 @@ class RemoteStore:
     def flush(self) -> None:
         """Nothing to do: the server has acknowledged every write."""
 
+    def wrote(self, quads: int) -> None:
+        """Nothing to count: the server manages its own write buffers."""
+
 
 #: The most quads one pattern fetches from a server (callers read patterns with a limit of their own).
 PATTERN_LIMIT = 100_000

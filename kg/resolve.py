@@ -33,7 +33,6 @@ from kg.vocab import NG, ORG, RDFS
 
 RESOLVED_KINDS = {"Person": NG.Person, "Organization": NG.Organization}
 _KIND_OF = {v.value: k for k, v in RESOLVED_KINDS.items()}
-FLUSH_EVERY = 200   # rewritten graphs between flushes of the store's write buffers
 
 
 @dataclass(slots=True)
@@ -172,7 +171,6 @@ def reconcile(store: GraphStore, index: NameIndex, minter: Minter, max_rounds: i
     Returns the IRIs whose uses changed.
     """
     touched: set[str] = set()
-    rewritten = 0
     for _ in range(max_rounds):
         changed = False
         for graph in sorted(index.graphs):
@@ -185,9 +183,6 @@ def reconcile(store: GraphStore, index: NameIndex, minter: Minter, max_rounds: i
                     renames[use.iri] = target
             if renames:
                 rewrite_graph(store, graph, renames, minter)
-                rewritten += 1
-                if rewritten % FLUSH_EVERY == 0:  # keep the store's write buffers small
-                    store.flush()
                 uses = _merge_uses([_Use(renames.get(u.iri, u.iri), u.kind, u.local, u.keys) for u in uses])
                 touched |= set(renames) | set(renames.values())
                 changed = True
@@ -300,9 +295,10 @@ def refresh_labels(store: GraphStore, minter: Minter, iris: Iterable[str] | None
     new = label_quads({e: n for e, n in preferred.items() if n}, minter)
     for i in range(0, len(nodes), 500):
         store.update(updates.delete_labels(g, nodes[i:i + 500]))
-    store.flush()
+        store.wrote(len(nodes[i:i + 500]))
     for i in range(0, len(new), 2000):
         store.update(updates.insert_data(new[i:i + 2000]))
+        store.wrote(len(new[i:i + 2000]))
     return len(new)
 
 
