@@ -21,7 +21,7 @@ from kg.vocab import DCTERMS, NG, ONTOLOGY_IRI, PREFIXES
 
 ONTOLOGY_FILE = PROJECT_ROOT / "ontology" / "newsgraph.ttl"
 #: quads written or removed between flushes of the write buffers (see GraphStore.wrote)
-FLUSH_AFTER_QUADS = 20_000
+FLUSH_AFTER_QUADS = 60_000
 
 Term = Any  # a pyoxigraph NamedNode, BlankNode or Literal
 
@@ -105,7 +105,7 @@ class GraphStore:
         try:
             if self.store.contains_named_graph(g):
                 self.store.update(updates.replace_graph(g, quads))
-                self.wrote(2 * len(quads))  # about as many removed as written
+                self.wrote(3 * len(quads))  # as many removed as written, each costing more
             else:
                 self.store.extend(quads)
                 self.wrote(len(quads))
@@ -117,9 +117,10 @@ class GraphStore:
     def wrote(self, quads: int) -> None:
         """Count quads written or removed, flushing the write buffers every FLUSH_AFTER_QUADS.
 
-        RocksDB grows its in-memory write buffers (about 1 KB per quad written or removed, six
-        index entries each) long before it flushes them on its own; bounding them keeps a long
-        ingest's or settle's memory flat. Flushing is cheap next to writing that much.
+        RocksDB grows its in-memory write buffers (six index entries per quad; about 2 KB per quad
+        of a replaced graph) long before it flushes them on its own; bounding them keeps a long
+        ingest's or settle's memory flat. Flushing more often costs CPU (each flush makes small
+        files to compact): 60,000 is about 200 new articles, or 65 replaced ones.
         """
         self._unflushed += quads
         if self._unflushed >= FLUSH_AFTER_QUADS:
