@@ -165,8 +165,7 @@ def ingest_paths(paths: Iterable[str | os.PathLike[str]], store: Any, minter: Mi
                     marked = True
                 if article.id in replacing:  # a replaced version's entities may lose their label
                     replacing.discard(article.id)
-                    touched.update(q.subject.value for q in store.store.quads_for_pattern(
-                        None, NG.preferredName, None, NamedNode(graph)))
+                    touched |= _named_in(store, graph)
             sink.write(graph, quads)
             iris = mapper.entity_iris(outcome)
             index.add_graph(graph, uses_of(outcome.entities, iris))
@@ -221,12 +220,17 @@ def remove_article(store: Any, minter: Minter, identifier: str) -> bool:
     if not _marked(store, graph):
         return False
     store.replace_graph(state, [_marker(state)])
-    touched = {q.subject.value for q in store.store.quads_for_pattern(None, NG.preferredName, None, NamedNode(graph))}
+    touched = _named_in(store, graph)
     store.remove_graph(graph)
     settle(store, NameIndex.load(store), minter, touched)
     store.remove_graph(state)
     store.flush()
     return True
+
+
+def _named_in(store: Any, graph: str) -> set[str]:
+    """The entities an article graph names (their labels may change when it goes)."""
+    return {q.subject.value for q in store.store.quads_for_pattern(None, NG.preferredName, None, NamedNode(graph))}
 
 
 def _marked(store: Any, graph: str) -> bool:

@@ -295,16 +295,18 @@ def _superclasses(onto: rdflib.Graph, inferred: rdflib.Graph) -> dict[URIRef, se
             if isinstance(s, URIRef) and isinstance(o, URIRef):
                 direct[s].add(o)
                 direct[o].add(s)
-    closure: dict[URIRef, set[URIRef]] = {}
-    for c in list(direct):
-        seen, todo = {c}, [c]
-        while todo:
-            for sup in direct.get(todo.pop(), ()):
-                if sup not in seen:
-                    seen.add(sup)
-                    todo.append(sup)
-        closure[c] = seen
-    return closure
+    return {c: _reachable(c, direct) for c in list(direct)}
+
+
+def _reachable(start: URIRef, edges: dict[URIRef, set[URIRef]]) -> set[URIRef]:
+    """``start`` and every node reachable from it (the closure both hierarchies need)."""
+    seen, todo = {start}, [start]
+    while todo:
+        for nxt in edges.get(todo.pop(), ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    return seen
 
 
 def _informative(inferred: rdflib.Graph, onto: rdflib.Graph, data: rdflib.Graph, types: _TypeIndex,
@@ -376,18 +378,9 @@ def closed_world_check(onto: rdflib.Graph, data: rdflib.Graph, inferred: rdflib.
     for s, o in onto.subject_objects(RDFS.subPropertyOf):
         sub_props[o].add(s)
 
-    def props(p: URIRef) -> set[URIRef]:
-        seen, todo = {p}, [p]
-        while todo:
-            for q in sub_props.get(todo.pop(), ()):
-                if q not in seen:
-                    seen.add(q)
-                    todo.append(q)
-        return seen
-
     findings = []
     for r in restrictions(onto):
-        ps = props(r.prop)
+        ps = _reachable(r.prop, sub_props)
         for x in owner:
             if r.cls not in types.of(x):
                 continue
