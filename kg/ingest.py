@@ -17,6 +17,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -104,6 +105,9 @@ def ingest_paths(paths: Iterable[str | os.PathLike[str]], store: Any, minter: Mi
         if on_error is not None:
             on_error(err)
 
+    stack = ExitStack()
+    if out is None:
+        stack.enter_context(store.long_write())  # the store hands its caches back now and then
     try:
         sink.start()
         version = extraction.version()
@@ -144,6 +148,8 @@ def ingest_paths(paths: Iterable[str | os.PathLike[str]], store: Any, minter: Mi
                 yield todo
 
         for article, outcome in extraction.imap(todo_chunks()):
+            if out is None:
+                store.reopen_if_grown()
             source = article.source or article.id
             if isinstance(outcome, str):
                 failed(ArticleError(source, None, f"extraction failed: {outcome}"))
@@ -184,9 +190,13 @@ def ingest_paths(paths: Iterable[str | os.PathLike[str]], store: Any, minter: Mi
             sink.write(minter.entities_graph(), label_quads(preferred, minter))
         elif complete and out is None and (report.ingested or owed):
             # a run that inherits unfinished work does not know what it touched: all labels
+            store.reopen()  # what ingest cached is of no use to the settling
             settle(store, index, minter, None if owed else touched)
             store.remove_graph(state)
-        sink.close(complete)
+        try:
+            sink.close(complete)
+        finally:
+            stack.close()
         report.seconds = time.monotonic() - started
     return report
 
@@ -206,7 +216,9 @@ def settle_store(store: Any, minter: Minter, load: Callable[[], Any] | None = No
     state = minter.state_graph()
     store.replace_graph(state, [_marker(state)])
     result = load() if load is not None else None
-    settle(store, NameIndex.load(store), minter, None)
+    with store.long_write():
+        store.reopen()  # a bulk load leaves its caches behind
+        settle(store, NameIndex.load(store), minter, None)
     store.remove_graph(state)
     store.flush()
     return result
@@ -222,7 +234,8 @@ def remove_article(store: Any, minter: Minter, identifier: str) -> bool:
     store.replace_graph(state, [_marker(state)])
     touched = _named_in(store, graph)
     store.remove_graph(graph)
-    settle(store, NameIndex.load(store), minter, touched)
+    with store.long_write():
+        settle(store, NameIndex.load(store), minter, touched)
     store.remove_graph(state)
     store.flush()
     return True

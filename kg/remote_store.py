@@ -30,6 +30,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterable
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -237,6 +238,16 @@ class RemoteStore:
 
     def wrote(self, quads: int) -> None:
         """Nothing to count: the server manages its own write buffers."""
+
+    def long_write(self) -> AbstractContextManager[None]:
+        """Nothing to do: the server manages its own caches (see GraphStore.long_write)."""
+        return nullcontext()
+
+    def reopen(self) -> None:
+        """Nothing to do: this process holds no cache of the server's data."""
+
+    def reopen_if_grown(self) -> bool:
+        return False
 
 
 #: The most quads one pattern fetches from a server (callers read patterns with a limit of their own).

@@ -174,6 +174,7 @@ def reconcile(store: GraphStore, index: NameIndex, minter: Minter, max_rounds: i
     for _ in range(max_rounds):
         changed = False
         for graph in sorted(index.graphs):
+            store.reopen_if_grown()  # rewriting reads each graph back: hand the caches back now and then
             uses = index.graphs[graph]
             index.drop_graph(graph)
             renames = {}
@@ -286,12 +287,12 @@ def refresh_labels(store: GraphStore, minter: Minter, iris: Iterable[str] | None
         quads = label_quads(preferred, minter)
         store.replace_graph(graph, quads)
         return len(quads)
-    preferred = {}
-    for iri in sorted(set(iris)):
-        names = {q.object.value for q in store.store.quads_for_pattern(NamedNode(iri), NG.preferredName, None, None)
-                 if q.graph_name != g}
-        preferred[iri] = names
+    preferred = {iri: set() for iri in sorted(set(iris))}
     nodes = [NamedNode(i) for i in preferred]
+    for i in range(0, len(nodes), 500):
+        # DISTINCT: the store compares names without reading every article graph's IRI
+        for r in store.query(updates.preferred_names(nodes[i:i + 500], g)):
+            preferred[r["e"].value].add(r["n"].value)
     new = label_quads({e: n for e, n in preferred.items() if n}, minter)
     for i in range(0, len(nodes), 500):
         store.update(updates.delete_labels(g, nodes[i:i + 500]))

@@ -5,10 +5,13 @@ The default graph of every query is the union of all graphs unless the caller na
 """
 from __future__ import annotations
 
+import ctypes
 import datetime as dt
+import gc
 import os
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +25,10 @@ from kg.vocab import DCTERMS, NG, ONTOLOGY_IRI, PREFIXES
 ONTOLOGY_FILE = PROJECT_ROOT / "ontology" / "newsgraph.ttl"
 #: quads written or removed between flushes of the write buffers (see GraphStore.wrote)
 FLUSH_AFTER_QUADS = 60_000
+#: a long write (GraphStore.long_write) reopens the store after writing this many quads...
+REOPEN_AFTER_QUADS = 600_000
+#: ... or replacing this many existing graphs (a replaced graph is read back: the caches grow)
+REOPEN_AFTER_GRAPHS = 32
 
 Term = Any  # a pyoxigraph NamedNode, BlankNode or Literal
 
@@ -44,6 +51,9 @@ class GraphStore:
         self._opened = uuid.uuid4().hex[:12]
         self._writes = 0
         self._unflushed = 0  # quads written or removed since the last flush
+        self._since_open = [0, 0]  # quads written, graphs replaced since the store was opened
+        self._long_write = False    # reopen the store as it grows (see long_write)
+        self.reopenings = 0
         self.last_modified = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
 
     @property
@@ -105,6 +115,7 @@ class GraphStore:
         try:
             if self.store.contains_named_graph(g):
                 self.store.update(updates.replace_graph(g, quads))
+                self._since_open[1] += 1
                 self.wrote(3 * len(quads))  # as many removed as written, each costing more
             else:
                 self.store.extend(quads)
@@ -123,8 +134,55 @@ class GraphStore:
         files to compact): 60,000 is about 200 new articles, or 65 replaced ones.
         """
         self._unflushed += quads
+        self._since_open[0] += quads
         if self._unflushed >= FLUSH_AFTER_QUADS:
             self.flush()
+
+    @contextmanager
+    def long_write(self) -> Iterator[None]:
+        """A long run of writes by the only writer (ingest, settling), in which the writer calls
+        :meth:`reopen_if_grown` between its steps so that its memory does not grow with the store."""
+        previous, self._long_write = self._long_write, True
+        try:
+            yield
+        finally:
+            self._long_write = previous
+
+    def reopen_if_grown(self) -> bool:
+        """Within a long write, :meth:`reopen` the store once REOPEN_AFTER_QUADS quads were written
+        or REOPEN_AFTER_GRAPHS graphs replaced since it was opened. Call it only where no query
+        result of this store is held (between articles, between graphs)."""
+        if self._long_write and (self._since_open[0] >= REOPEN_AFTER_QUADS
+                                 or self._since_open[1] >= REOPEN_AFTER_GRAPHS):
+            self.reopen()
+            return True
+        return False
+
+    def reopen(self) -> None:
+        """Close the store and open it again, handing RocksDB's caches back to the system.
+
+        Why: Oxigraph looks up the strings of every quad it writes or returns in its string
+        dictionary (a RocksDB column family with its own block cache of up to 128 MB) and keeps
+        the index of every table file it has opened in memory, so a process that writes for long
+        holds more memory the bigger the store gets. pyoxigraph has no setting for those caches;
+        closing the store frees them (and the system gets the memory back, see
+        :func:`release_freed_memory`). Only a writer holding no open query result may call this.
+        """
+        self._since_open = [0, 0]
+        if self.path is None:
+            return
+        self.flush()
+        self.store = None  # type: ignore[assignment]  # the last reference: RocksDB closes
+        release_freed_memory()
+        for attempt in (1, 2):
+            try:
+                self.store = Store(self.path)
+                break
+            except OSError as e:
+                if attempt == 2:  # a query result still open somewhere holds the store
+                    raise StoreError(f"cannot reopen the store at {self.path}: {e}") from None
+                gc.collect()
+        self.reopenings += 1
 
     def remove_graph(self, graph_iri: str) -> bool:
         g = NamedNode(graph_iri)
@@ -187,6 +245,7 @@ class GraphStore:
         self._unflushed = 0
         if self.path is not None:
             self.store.flush()
+            release_freed_memory()  # the flushed write buffers
 
     # ------------------------------------------------------------------ reading
     def query(self, sparql: str, *, substitutions: dict[str, Term] | None = None,
@@ -251,6 +310,14 @@ class GraphStore:
 
     def __len__(self) -> int:
         return len(self.store)
+
+
+def release_freed_memory() -> None:
+    """Give the memory freed by native code back to the system (glibc keeps it otherwise)."""
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # pragma: no cover - not glibc
+        pass
 
 
 def is_remote(location: str | os.PathLike[str] | None) -> bool:

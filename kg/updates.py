@@ -15,6 +15,8 @@ from collections.abc import Iterable
 
 from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Triple, serialize
 
+from kg.vocab import NG
+
 
 def _triples_text(triples: list[Triple]) -> str:
     return serialize(triples, format=RdfFormat.N_TRIPLES).decode("utf-8")
@@ -51,3 +53,11 @@ def delete_labels(graph: NamedNode, subjects: list[NamedNode]) -> str:
     values = " ".join(str(x) for x in subjects)
     return (f"DELETE {{ GRAPH {graph} {{ ?e <http://www.w3.org/2000/01/rdf-schema#label> ?l }} }} "
             f"WHERE {{ VALUES ?e {{ {values} }} GRAPH {graph} {{ ?e <http://www.w3.org/2000/01/rdf-schema#label> ?l }} }}")
+
+
+def preferred_names(subjects: list[NamedNode], graph: NamedNode) -> str:
+    """The distinct ``ng:preferredName`` of each subject outside ``graph`` (a query, built here
+    beside :func:`delete_labels` because it lists terms the same way)."""
+    values = " ".join(str(x) for x in subjects)
+    return (f"SELECT DISTINCT ?e ?n WHERE {{ VALUES ?e {{ {values} }} "
+            f"GRAPH ?g {{ ?e {NG.preferredName} ?n }} FILTER(?g != {graph}) }}")

@@ -7,7 +7,9 @@ The server imports the ``kg`` library; ``kg`` never imports the server.
 from __future__ import annotations
 
 import logging
+import signal
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -68,9 +70,17 @@ def serve_app(store: GraphStore, host: str = "127.0.0.1", port: int = 5000, thre
     base = app.config["KG_SETTINGS"].base_iri
     if not base.startswith(url.rstrip("/")) and "localhost" not in base:
         print(f"  note: IRIs are minted under {base} (KG_BASE_IRI)", file=sys.stderr, flush=True)
+    _exit_on_sigterm()
     try:
         server.run()
     except KeyboardInterrupt:
         pass
     finally:
         server.close()
+
+
+def _exit_on_sigterm() -> None:
+    """Service managers (systemd, docker stop) stop a server with SIGTERM: leave as on Ctrl-C, so
+    the query workers stop and their snapshot files are deleted (exit handlers run)."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))

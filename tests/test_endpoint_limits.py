@@ -15,7 +15,7 @@ import pytest
 import requests
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from tests.conftest import start_server, stop_server
+from tests.conftest import copy_store, start_server, stop_server
 
 TIMEOUT = 3.0
 #: ~600 quads cubed: minutes of work for one core, far past the timeout.
@@ -171,3 +171,29 @@ def test_fuzz_no_500_and_no_hang(limited_server, method, query, accept, fmt, raw
     assert r.status_code < 500 or r.status_code in (503, 504), r.text[:300]
     assert time.monotonic() - t0 < TIMEOUT + 15
     assert proc.poll() is None
+
+
+def test_sigterm_stops_the_query_workers_and_deletes_their_snapshot(disk_store_path, tmp_path):
+    """`kg serve` stopped by a service manager (SIGTERM) leaves no worker running and no
+    snapshot file of the data behind in the temporary directory."""
+    import os
+    from pathlib import Path
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    store = copy_store(disk_store_path, tmp_path / "store")
+    proc, url = start_server(store, tmp_path / "serve.log", {"TMPDIR": str(tmp)})
+    try:
+        assert fast_ok(url)
+        assert [p.name for p in tmp.iterdir() if p.name.startswith("kg-snapshot-")]
+        task = Path(f"/proc/{proc.pid}/task")
+        workers = [int(c) for t in task.iterdir() for c in (t / "children").read_text().split()]
+        assert workers
+        proc.terminate()
+        assert proc.wait(timeout=30) == 0
+    finally:
+        stop_server(proc)
+    assert not list(tmp.iterdir())
+    deadline = time.monotonic() + 10
+    while any(os.path.exists(f"/proc/{w}") for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(os.path.exists(f"/proc/{w}") for w in workers)
