@@ -17,7 +17,6 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -105,9 +104,6 @@ def ingest_paths(paths: Iterable[str | os.PathLike[str]], store: Any, minter: Mi
         if on_error is not None:
             on_error(err)
 
-    stack = ExitStack()
-    if out is None:
-        stack.enter_context(store.long_write())  # the store hands its caches back now and then
     try:
         sink.start()
         version = extraction.version()
@@ -148,8 +144,6 @@ def ingest_paths(paths: Iterable[str | os.PathLike[str]], store: Any, minter: Mi
                 yield todo
 
         for article, outcome in extraction.imap(todo_chunks()):
-            if out is None:
-                store.reopen_if_grown()
             source = article.source or article.id
             if isinstance(outcome, str):
                 failed(ArticleError(source, None, f"extraction failed: {outcome}"))
@@ -193,10 +187,7 @@ def ingest_paths(paths: Iterable[str | os.PathLike[str]], store: Any, minter: Mi
             store.reopen()  # what ingest cached is of no use to the settling
             settle(store, index, minter, None if owed else touched)
             store.remove_graph(state)
-        try:
-            sink.close(complete)
-        finally:
-            stack.close()
+        sink.close(complete)
         report.seconds = time.monotonic() - started
     return report
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -23,12 +24,16 @@ class StoreSink:
 
     def __init__(self, store: Any) -> None:
         self.store = store
+        self._long_write = ExitStack()
 
     @property
     def where(self) -> str:
         return str(self.store.path or "an in-memory store")
 
     def start(self) -> None:
+        """Refresh the ontology graph, and mark the writes to come (ingest and its settling, up
+        to :meth:`close`) as one long write, so the store hands its caches back now and then."""
+        self._long_write.enter_context(self.store.long_write())
         self.store.load_ontology()
 
     def states(self, identifiers: list[str]) -> dict[str, tuple[str, str]]:
@@ -37,9 +42,13 @@ class StoreSink:
 
     def write(self, graph_iri: str, quads: list[Quad]) -> None:
         self.store.replace_graph(graph_iri, quads)  # the store flushes its write buffers as needed
+        self.store.reopen_if_grown()  # between articles: no query result is open
 
     def close(self, complete: bool) -> None:
-        self.store.flush()
+        try:
+            self.store.flush()
+        finally:
+            self._long_write.close()
 
 
 class NQuadsSink:

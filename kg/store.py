@@ -51,7 +51,8 @@ class GraphStore:
         self._opened = uuid.uuid4().hex[:12]
         self._writes = 0
         self._unflushed = 0  # quads written or removed since the last flush
-        self._since_open = [0, 0]  # quads written, graphs replaced since the store was opened
+        self._quads_since_open = 0   # quads written or removed since the store was opened
+        self._graphs_since_open = 0  # existing graphs replaced since then
         self._long_write = False    # reopen the store as it grows (see long_write)
         self.reopenings = 0
         self.last_modified = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
@@ -115,7 +116,7 @@ class GraphStore:
         try:
             if self.store.contains_named_graph(g):
                 self.store.update(updates.replace_graph(g, quads))
-                self._since_open[1] += 1
+                self._graphs_since_open += 1
                 self.wrote(3 * len(quads))  # as many removed as written, each costing more
             else:
                 self.store.extend(quads)
@@ -134,7 +135,7 @@ class GraphStore:
         files to compact): 60,000 is about 200 new articles, or 65 replaced ones.
         """
         self._unflushed += quads
-        self._since_open[0] += quads
+        self._quads_since_open += quads
         if self._unflushed >= FLUSH_AFTER_QUADS:
             self.flush()
 
@@ -152,8 +153,8 @@ class GraphStore:
         """Within a long write, :meth:`reopen` the store once REOPEN_AFTER_QUADS quads were written
         or REOPEN_AFTER_GRAPHS graphs replaced since it was opened. Call it only where no query
         result of this store is held (between articles, between graphs)."""
-        if self._long_write and (self._since_open[0] >= REOPEN_AFTER_QUADS
-                                 or self._since_open[1] >= REOPEN_AFTER_GRAPHS):
+        if self._long_write and (self._quads_since_open >= REOPEN_AFTER_QUADS
+                                 or self._graphs_since_open >= REOPEN_AFTER_GRAPHS):
             self.reopen()
             return True
         return False
@@ -168,7 +169,7 @@ class GraphStore:
         closing the store frees them (and the system gets the memory back, see
         :func:`release_freed_memory`). Only a writer holding no open query result may call this.
         """
-        self._since_open = [0, 0]
+        self._quads_since_open = self._graphs_since_open = 0
         if self.path is None:
             return
         self.flush()
@@ -289,10 +290,9 @@ class GraphStore:
         ids = list(dict.fromkeys(identifiers))
         if not ids:
             return {}
-        # the values are pyoxigraph-serialised literals (escaped by pyoxigraph), never raw text
-        values = " ".join(str(Literal(i)) for i in ids)
         rows = self.query("SELECT ?id ?sum ?ver WHERE { VALUES ?id { %s } "
-                          "?a dcterms:identifier ?id ; ng:checksum ?sum ; ng:extractorVersion ?ver }" % values)
+                          "?a dcterms:identifier ?id ; ng:checksum ?sum ; ng:extractorVersion ?ver }"
+                          % updates.terms(Literal(i) for i in ids))
         return {r["id"].value: (r["sum"].value, r["ver"].value) for r in rows}
 
     def bulk_load(self, path: str | os.PathLike[str]) -> None:

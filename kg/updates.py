@@ -13,9 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Triple, serialize
+from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Triple, serialize
 
-from kg.vocab import NG
+from kg.vocab import NG, RDFS
+
+Term = NamedNode | Literal
 
 
 def _triples_text(triples: list[Triple]) -> str:
@@ -48,16 +50,19 @@ def replace_graph(graph: NamedNode, quads: Iterable[Quad]) -> str:
     return f"{drop} ;\n{insert_data(quads)}" if quads else drop
 
 
+def terms(values: Iterable[Term]) -> str:
+    """Terms for a ``VALUES`` block, each written by pyoxigraph (escaped), never raw text."""
+    return " ".join(str(v) for v in values)
+
+
 def delete_labels(graph: NamedNode, subjects: list[NamedNode]) -> str:
     """Remove the rdfs:label of each subject from one graph (the entities graph's labels)."""
-    values = " ".join(str(x) for x in subjects)
-    return (f"DELETE {{ GRAPH {graph} {{ ?e <http://www.w3.org/2000/01/rdf-schema#label> ?l }} }} "
-            f"WHERE {{ VALUES ?e {{ {values} }} GRAPH {graph} {{ ?e <http://www.w3.org/2000/01/rdf-schema#label> ?l }} }}")
+    return (f"DELETE {{ GRAPH {graph} {{ ?e {RDFS.label} ?l }} }} "
+            f"WHERE {{ VALUES ?e {{ {terms(subjects)} }} GRAPH {graph} {{ ?e {RDFS.label} ?l }} }}")
 
 
 def preferred_names(subjects: list[NamedNode], graph: NamedNode) -> str:
     """The distinct ``ng:preferredName`` of each subject outside ``graph`` (a query, built here
     beside :func:`delete_labels` because it lists terms the same way)."""
-    values = " ".join(str(x) for x in subjects)
-    return (f"SELECT DISTINCT ?e ?n WHERE {{ VALUES ?e {{ {values} }} "
+    return (f"SELECT DISTINCT ?e ?n WHERE {{ VALUES ?e {{ {terms(subjects)} }} "
             f"GRAPH ?g {{ ?e {NG.preferredName} ?n }} FILTER(?g != {graph}) }}")
