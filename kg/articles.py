@@ -200,28 +200,37 @@ def read_jsonl_file(path: Path) -> Iterator[Article | ArticleError]:
 
 
 def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path | ArticleError]:
-    """Files named directly, and the ``*.txt``/``*.jsonl`` files inside named folders (sorted).
+    """Files named directly, and the ``*.txt``/``*.jsonl`` files inside named folders (in the
+    order of ``sorted(folder.rglob("*"))``).
 
     Other files inside folders (gold ``.json`` files, READMEs) are passed over; a file named
-    directly with another suffix is an error. A file reached twice (named and inside a named
-    folder) is read once.
+    directly with another suffix is an error. A file an earlier path already reached (named, or
+    inside a named folder) is read once. Only the names of the folder being read are held in
+    memory, so a folder of a million articles costs no more than a hundred.
     """
-    seen: set[Path] = set()
+    earlier: list[tuple[Path, bool]] = []   # (resolved path, is a folder) of the paths before
 
     def first_time(p: Path) -> bool:
+        if not earlier:
+            return True
         key = p.resolve()
-        if key in seen:
-            return False
-        seen.add(key)
-        return True
+        return not any(key == q or (is_dir and q in key.parents) for q, is_dir in earlier)
+
+    def wanted(p: Path) -> bool:
+        return p.suffix.lower() in SUFFIXES and not p.name.startswith(".")
 
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            for child in sorted(p.rglob("*")):
-                if (child.is_file() and child.suffix.lower() in SUFFIXES and not child.name.startswith(".")
-                        and first_time(child)):
-                    yield child
+            root = p.resolve()
+            for child in _files_under(p):
+                if not wanted(child) or not first_time(child):
+                    continue
+                if child.is_symlink():  # another name for a file of this folder: read in its place
+                    target = child.resolve()
+                    if root in target.parents and wanted(target):
+                        continue
+                yield child
         elif p.is_file():
             if p.suffix.lower() in SUFFIXES:
                 if first_time(p):
@@ -230,6 +239,23 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path | Art
                 yield ArticleError(str(p), None, f"unsupported file type {p.suffix or '(none)'!r}; expected .txt (seed format) or .jsonl")
         else:
             yield ArticleError(str(p), None, "no such file or directory")
+        if p.exists():
+            earlier.append((p.resolve(), p.is_dir()))
+
+
+def _files_under(folder: Path) -> Iterator[Path]:
+    """The files under ``folder`` in path order (a sorted walk: the order of ``sorted(rglob)``),
+    not following symbolic links to folders, as ``rglob`` does not."""
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        return  # an unreadable folder is passed over, as rglob passes it over
+    for name in names:
+        child = folder / name
+        if child.is_dir() and not child.is_symlink():
+            yield from _files_under(child)
+        elif child.is_file():
+            yield child
 
 
 def read_paths(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Article | ArticleError]:

@@ -28,7 +28,9 @@ from kg.errors import ArticleError
 from kg.iris import Minter
 from kg.mapping import ArticleMapper
 from kg.pool import ExtractionPool, LocalExtraction
-from kg.resolve import NameIndex, label_quads, reconcile, refresh_labels, uses_of
+from kg.ledger import RunLedger
+from kg.name_index import NameIndex
+from kg.resolve import label_quads, reconcile, refresh_labels, resolver, uses_of
 from kg.sinks import NQuadsSink, StoreSink
 from kg.vocab import NG, XSD
 
@@ -97,6 +99,8 @@ def ingest_paths(paths: Iterable[str | os.PathLike[str]], store: Any, minter: Mi
     bar = tqdm(total=count_articles(paths), unit="article", desc="ingest", disable=not progress,
                file=sys.stderr, dynamic_ncols=True, mininterval=0.5)
     complete = False
+    ledger = RunLedger()  # what the run has read and touched, on disk (memory stays flat)
+    index: NameIndex | None = None
 
     def failed(err: ArticleError) -> None:
         report.failed.append(err)
@@ -107,18 +111,15 @@ def ingest_paths(paths: Iterable[str | os.PathLike[str]], store: Any, minter: Mi
     try:
         sink.start()
         version = extraction.version()
-        # cross-article resolution reads an in-memory index of every stored article's names
+        # cross-article resolution reads an on-disk index of every stored article's names
         index = NameIndex() if out is not None else NameIndex.load(store)
-        mapper = ArticleMapper(minter, version, resolve=index.hook(minter))
-        preferred: dict[str, set[str]] = {}   # --out: the names the entities graph is made from
+        mapper = ArticleMapper(minter, version, resolve=resolver(index, minter))
         # a marker graph says the cross-article work (settle) is owed: written before the first
         # article, removed after settling, so a run killed in between is settled by the next one
         state = minter.state_graph()
         owed = out is None and _marked(store, state)
         marked = owed
-        touched: set[str] = set()   # entities whose label may change
         replacing: set[str] = set()  # articles in flight that are already stored
-        seen: dict[str, str] = {}  # identifier -> where it was read first
 
         def todo_chunks() -> Iterator[list[Article]]:
             for chunk in _chunks(read_paths(paths), CHUNK):
@@ -129,7 +130,7 @@ def ingest_paths(paths: Iterable[str | os.PathLike[str]], store: Any, minter: Mi
                 states = sink.states([a.id for a in articles])
                 todo = []
                 for a in articles:
-                    first = seen.setdefault(a.id, a.source)
+                    first = ledger.first_read(a.id, a.source)
                     if first != a.source:
                         failed(ArticleError(a.source, None, f"duplicate article id {a.id!r}: already read from {first}"))
                         continue
@@ -165,38 +166,48 @@ def ingest_paths(paths: Iterable[str | os.PathLike[str]], store: Any, minter: Mi
                     marked = True
                 if article.id in replacing:  # a replaced version's entities may lose their label
                     replacing.discard(article.id)
-                    touched |= _named_in(store, graph)
+                    ledger.touch(_named_in(store, graph))  # a replaced version's entities may lose their label
             sink.write(graph, quads)
             iris = mapper.entity_iris(outcome)
             index.add_graph(graph, uses_of(outcome.entities, iris))
-            touched.update(iris.values())
+            ledger.touch(iris.values())
             if out is not None:
                 for q in quads:
                     if q.predicate == NG.preferredName:
-                        preferred.setdefault(q.subject.value, set()).add(q.object.value)
+                        ledger.prefer(q.subject.value, q.object.value)  # the entities graph, at the end
             report.ingested.append(article.id)
             bar.update(1)
         complete = True
     finally:
-        extraction.close()
-        bar.close()
-        if complete and out is not None and report.ingested:
-            sink.write(minter.entities_graph(), label_quads(preferred, minter))
-        elif complete and out is None and (report.ingested or owed):
-            # a run that inherits unfinished work does not know what it touched: all labels
-            store.reopen()  # what ingest cached is of no use to the settling
-            settle(store, index, minter, None if owed else touched)
-            store.remove_graph(state)
-        sink.close(complete)
+        try:
+            extraction.close()
+            bar.close()
+            if complete and out is not None and report.ingested:
+                for preferred in ledger.preferred():
+                    sink.write(minter.entities_graph(), label_quads(preferred, minter))
+            elif complete and out is None and (report.ingested or owed):
+                # a run that inherits unfinished work does not know what it touched: all labels
+                store.reopen()  # what ingest cached is of no use to the settling
+                settle(store, index, minter, None if owed else ledger)
+                store.remove_graph(state)
+            sink.close(complete)
+        finally:
+            ledger.close()
+            if index is not None:
+                index.close()
         report.seconds = time.monotonic() - started
     return report
 
 
-def settle(store: Any, index: NameIndex, minter: Minter, touched: set[str] | None = None) -> None:
+def settle(store: Any, index: NameIndex, minter: Minter, touched: RunLedger | None = None) -> None:
     """After articles changed: re-resolve names across the corpus (so IRIs do not depend on the
     order articles came in), then give the entities touched (None: every entity) their one label."""
     renamed = reconcile(store, index, minter)
-    refresh_labels(store, minter, None if touched is None else touched | renamed)
+    if touched is None:
+        refresh_labels(store, minter, None)
+    else:
+        touched.touch(renamed)
+        refresh_labels(store, minter, touched.touched())
 
 
 def settle_store(store: Any, minter: Minter, load: Callable[[], Any] | None = None) -> Any:
@@ -207,9 +218,9 @@ def settle_store(store: Any, minter: Minter, load: Callable[[], Any] | None = No
     state = minter.state_graph()
     store.replace_graph(state, [_marker(state)])
     result = load() if load is not None else None
-    with store.long_write():
+    with store.long_write(), NameIndex.load(store) as index:
         store.reopen()  # a bulk load leaves its caches behind
-        settle(store, NameIndex.load(store), minter, None)
+        settle(store, index, minter, None)
     store.remove_graph(state)
     store.flush()
     return result
@@ -223,10 +234,11 @@ def remove_article(store: Any, minter: Minter, identifier: str) -> bool:
     if not _marked(store, graph):
         return False
     store.replace_graph(state, [_marker(state)])
-    touched = _named_in(store, graph)
-    store.remove_graph(graph)
-    with store.long_write():
-        settle(store, NameIndex.load(store), minter, touched)
+    with RunLedger() as touched:
+        touched.touch(_named_in(store, graph))
+        store.remove_graph(graph)
+        with store.long_write(), NameIndex.load(store) as index:
+            settle(store, index, minter, touched)
     store.remove_graph(state)
     store.flush()
     return True

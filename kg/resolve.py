@@ -17,149 +17,84 @@ the names the articles prefer for it.
 """
 from __future__ import annotations
 
-import sys
-from collections import Counter, defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
 
 from pyoxigraph import Literal, NamedNode, Quad
 
 from kg.iris import Minter
 from kg.model import Entity
+from kg.name_index import NameIndex, Use
 from kg.names import name_key
 from kg import updates
 from kg.store import GraphStore
 from kg.vocab import NG, ORG, RDFS
 
 RESOLVED_KINDS = {"Person": NG.Person, "Organization": NG.Organization}
-_KIND_OF = {v.value: k for k, v in RESOLVED_KINDS.items()}
 
 
-@dataclass(slots=True)
-class _Use:
-    """One entity as one article states it (slots and shared key sets: the index holds one per
-    entity per article, hundreds of thousands on a large corpus)."""
-
-    iri: str
-    kind: str
-    local: str                       # the key extraction gave it in that article
-    keys: frozenset[str] = frozenset()
-
-
-class NameIndex:
-    """The names of the persons and organizations of every article graph, held in memory.
-
-    Built with one query and kept up to date as graphs are written or dropped, so resolving an
-    entity costs no query. An article is resolved with its own graph dropped from the index:
-    resolution only ever looks at the other articles.
-    """
-
-    def __init__(self) -> None:
-        self.graphs: dict[str, list[_Use]] = {}
-        self.counts: dict[str, Counter] = defaultdict(Counter)     # iri -> name key -> graphs
-        self.kinds: dict[str, str] = {}
-        self.by_key: dict[tuple[str, str], set[str]] = defaultdict(set)
-        self.by_surname: dict[str, set[str]] = defaultdict(set)
-        self._keysets: dict[frozenset[str], frozenset[str]] = {}  # one copy of each set of names
-
-    @classmethod
-    def load(cls, store: GraphStore) -> "NameIndex":
-        q = """SELECT ?g ?e ?kind ?local ?name WHERE { GRAPH ?g {
-                 ?e ng:localKey ?local ; skos:altLabel ?name ; a ?kind .
-                 VALUES ?kind { ng:Person ng:Organization } } }"""
-        per_graph: dict[str, dict[str, _Use]] = defaultdict(dict)
-        for r in store.query(q):
-            uses = per_graph[sys.intern(r["g"].value)]
-            use = uses.get(r["e"].value)
-            if use is None:
-                use = uses[r["e"].value] = _Use(sys.intern(r["e"].value), _KIND_OF[r["kind"].value],
-                                                sys.intern(r["local"].value))
-            use.keys |= {sys.intern(name_key(r["name"].value))}
-        idx = cls()
-        for g, uses in per_graph.items():
-            idx.add_graph(g, list(uses.values()))
-        return idx
-
-    def add_graph(self, graph: str, uses: list[_Use]) -> None:
-        self.drop_graph(graph)
-        self.graphs[graph] = uses
-        for u in uses:
-            u.keys = self._keysets.setdefault(u.keys, u.keys)
-            self.kinds[u.iri] = u.kind
-            for k in u.keys:
-                self.counts[u.iri][k] += 1
-                if self.counts[u.iri][k] == 1:
-                    self.by_key[(u.kind, k)].add(u.iri)
-                    words = k.split()
-                    if u.kind == "Person" and len(words) >= 2:
-                        self.by_surname[words[-1]].add(u.iri)
-
-    def drop_graph(self, graph: str) -> None:
-        for u in self.graphs.pop(graph, []):
-            for k in u.keys:
-                self.counts[u.iri][k] -= 1
-                if self.counts[u.iri][k] <= 0:
-                    del self.counts[u.iri][k]
-                    self.by_key[(u.kind, k)].discard(u.iri)
-                    words = k.split()
-                    if u.kind == "Person" and len(words) >= 2 and not any(
-                            len(o.split()) >= 2 and o.split()[-1] == words[-1] for o in self.counts[u.iri]):
-                        self.by_surname[words[-1]].discard(u.iri)
-
-    def names(self, iri: str) -> set[str]:
-        return set(self.counts.get(iri, ()))
-
-    def resolve(self, minter: Minter, kind: str, local: str, keys: set[str]) -> str:
-        """The IRI for an entity of an article whose own graph is not in the index."""
-        own = minter.entity(local)
-        if kind == "Person":
-            words = [k.split() for k in keys]
-            if words and all(len(w) == 1 for w in words):
-                found = set().union(*(self.by_surname.get(w[0], set()) for w in words))
-                found.discard(own)
-                if len(found) == 1:
-                    return next(iter(found))
-            return own
-        if kind == "Organization":
-            own_names = self.names(own) | keys
-            better = set()
-            for k in keys:
-                for iri in self.by_key.get((kind, k), ()):
-                    if iri == own:
-                        continue
-                    other = self.names(iri)
-                    if other > own_names or (other == own_names and iri < own):
-                        better.add(iri)
-            if len(better) == 1:
-                return next(iter(better))
-            if len(better) > 1:
-                # the one candidate that knows every name the others know; else ambiguous
-                top = [b for b in better if all(self.names(o) <= self.names(b) for o in better)]
-                if len(top) == 1:
-                    return top[0]
+def resolve_iri(index: NameIndex, minter: Minter, kind: str, local: str, keys: set[str] | frozenset[str],
+                excluding: str | None = None) -> str:
+    """The IRI of an entity of one article, resolved against the other article graphs of the
+    index (all but ``excluding``, the article's own graph if it is indexed)."""
+    own = minter.entity(local)
+    if kind == "Person":
+        words = [k.split() for k in keys]
+        if words and all(len(w) == 1 for w in words):
+            found = set().union(*(index.with_surname(w[0], excluding) for w in words))
+            found.discard(own)
+            if len(found) == 1:
+                return next(iter(found))
         return own
+    if kind == "Organization":
+        names: dict[str, set[str]] = {}   # one query per entity, however often it is compared
 
-    def hook(self, minter: Minter):
-        """The resolver mapping calls for each extracted entity."""
-        def resolve(entity: Entity) -> str | None:
-            if entity.kind not in RESOLVED_KINDS:
-                return None
-            return self.resolve(minter, entity.kind, entity.key, {name_key(n) for n in entity.names})
-        return resolve
+        def names_of(iri: str) -> set[str]:
+            if iri not in names:
+                names[iri] = index.names(iri, excluding)
+            return names[iri]
+
+        own_names = names_of(own) | keys
+        better = set()
+        for k in keys:
+            for iri in index.known_by(kind, k, excluding):
+                if iri == own:
+                    continue
+                other = names_of(iri)
+                if other > own_names or (other == own_names and iri < own):
+                    better.add(iri)
+        if len(better) == 1:
+            return next(iter(better))
+        if len(better) > 1:
+            # the one candidate that knows every name the others know; else ambiguous
+            top = [b for b in better if all(names_of(o) <= names_of(b) for o in better)]
+            if len(top) == 1:
+                return top[0]
+    return own
 
 
-def uses_of(entities: Iterable[Entity], iris: dict[str, str]) -> list[_Use]:
+def resolver(index: NameIndex, minter: Minter):
+    """The resolver mapping calls for each extracted entity (the article's own graph must have
+    been dropped from the index)."""
+    def resolve(entity: Entity) -> str | None:
+        if entity.kind not in RESOLVED_KINDS:
+            return None
+        return resolve_iri(index, minter, entity.kind, entity.key, {name_key(n) for n in entity.names})
+    return resolve
+
+
+def uses_of(entities: Iterable[Entity], iris: dict[str, str]) -> list[Use]:
     """What an article's graph tells the index: each person's and organization's names."""
-    merged: dict[str, _Use] = {}
+    merged: dict[str, Use] = {}
     for e in entities:
         if e.kind not in RESOLVED_KINDS:
             continue
-        keys = frozenset(sys.intern(name_key(n)) for n in e.names)
-        iri = sys.intern(iris[e.key])
+        keys = frozenset(name_key(n) for n in e.names)
+        iri = iris[e.key]
         if iri in merged:
             merged[iri].keys |= keys
         else:
-            merged[iri] = _Use(iri, e.kind, sys.intern(e.key), keys)
+            merged[iri] = Use(iri, e.kind, e.key, keys)
     return list(merged.values())
 
 
@@ -173,28 +108,27 @@ def reconcile(store: GraphStore, index: NameIndex, minter: Minter, max_rounds: i
     touched: set[str] = set()
     for _ in range(max_rounds):
         changed = False
-        for graph in sorted(index.graphs):
-            store.reopen_if_grown()  # rewriting reads each graph back: hand the caches back now and then
-            uses = index.graphs[graph]
-            index.drop_graph(graph)
+        for graph in index.graphs():
+            uses = index.uses(graph)
             renames = {}
             for use in uses:
-                target = index.resolve(minter, use.kind, use.local, use.keys)
+                target = resolve_iri(index, minter, use.kind, use.local, use.keys, excluding=graph)
                 if target != use.iri:
                     renames[use.iri] = target
             if renames:
+                store.reopen_if_grown()  # rewriting reads each graph back: hand the caches back now and then
                 rewrite_graph(store, graph, renames, minter)
-                uses = _merge_uses([_Use(renames.get(u.iri, u.iri), u.kind, u.local, u.keys) for u in uses])
+                index.add_graph(graph, _merge_uses([Use(renames.get(u.iri, u.iri), u.kind, u.local, u.keys)
+                                                    for u in uses]))
                 touched |= set(renames) | set(renames.values())
                 changed = True
-            index.add_graph(graph, uses)
         if not changed:
             break
     return touched
 
 
-def _merge_uses(uses: list[_Use]) -> list[_Use]:
-    merged: dict[str, _Use] = {}
+def _merge_uses(uses: list[Use]) -> list[Use]:
+    merged: dict[str, Use] = {}
     for u in uses:
         if u.iri in merged:
             merged[u.iri].keys |= u.keys
@@ -272,7 +206,8 @@ def refresh_labels(store: GraphStore, minter: Minter, iris: Iterable[str] | None
     """Give each entity one ``rdfs:label``, the best of its preferred names, in the entities graph.
 
     ``iris=None`` rebuilds the graph whole from one query (about a second for 10,000 articles);
-    otherwise only those entities' labels are recomputed (one index lookup each). Uses only the
+    otherwise only those entities' labels are recomputed, 500 at a time (``iris`` may be a
+    stream: it is read once, and each IRI should come once). Uses only the
     store's query, update and replace_graph and its quad patterns, so it works on a remote store
     too. Returns the number of labels written.
     """
@@ -287,20 +222,33 @@ def refresh_labels(store: GraphStore, minter: Minter, iris: Iterable[str] | None
         quads = label_quads(preferred, minter)
         store.replace_graph(graph, quads)
         return len(quads)
-    preferred = {iri: set() for iri in sorted(set(iris))}
-    nodes = [NamedNode(i) for i in preferred]
-    for i in range(0, len(nodes), 500):
+    written = 0
+    for batch in _batches(iris, 500):
         # DISTINCT: the store compares names without reading every article graph's IRI
-        for r in store.query(updates.preferred_names(nodes[i:i + 500], g)):
+        preferred = {iri: set() for iri in batch}
+        nodes = [NamedNode(i) for i in preferred]
+        for r in store.query(updates.preferred_names(nodes, g)):
             preferred[r["e"].value].add(r["n"].value)
-    new = label_quads({e: n for e, n in preferred.items() if n}, minter)
-    for i in range(0, len(nodes), 500):
-        store.update(updates.delete_labels(g, nodes[i:i + 500]))
-        store.wrote(len(nodes[i:i + 500]))
-    for i in range(0, len(new), 2000):
-        store.update(updates.insert_data(new[i:i + 2000]))
-        store.wrote(len(new[i:i + 2000]))
-    return len(new)
+        new = label_quads({e: n for e, n in preferred.items() if n}, minter)
+        store.update(updates.delete_labels(g, nodes))
+        store.wrote(len(nodes))
+        if new:
+            store.update(updates.insert_data(new))
+            store.wrote(len(new))
+        written += len(new)
+    return written
+
+
+def _batches(iris: Iterable[str], size: int) -> Iterator[list[str]]:
+    """Distinct IRIs in lists of ``size``, as they come (a set or a sorted stream from disk)."""
+    batch: dict[str, None] = {}
+    for iri in iris:
+        batch[iri] = None
+        if len(batch) >= size:
+            yield list(batch)
+            batch = {}
+    if batch:
+        yield list(batch)
 
 
 def label_quads(preferred: dict[str, set[str]], minter: Minter) -> list[Quad]:

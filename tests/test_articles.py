@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import pytest
 
-from kg.articles import Article, parse_seed_text, read_paths
+from kg.articles import Article, expand_paths, parse_seed_text, read_paths
 from kg.errors import ArticleError
 from tests.conftest import FIXTURES, SEEDS
 
@@ -55,6 +56,28 @@ def test_folder_reading_skips_other_files_but_a_named_file_must_be_an_article(tm
     assert "unsupported file type" in str(err)
     [missing] = list(read_paths([tmp_path / "nope.txt"]))
     assert "no such file" in str(missing)
+
+
+def test_folders_are_read_in_path_order_and_each_file_once(tmp_path):
+    """The streaming walk gives the order of sorted(rglob) and reads a file reached twice once."""
+    root = tmp_path / "corpus"
+    for rel in ["a/x.txt", "a-b.txt", "a.txt", "b/c/d.jsonl", "B.txt", "a/.hidden.txt", "a b/q.txt",
+                "\u00e4.txt", "a/gold.json", "notes.md", "z/y/x/w.txt"]:
+        f = root / rel
+        f.parent.mkdir(parents=True, exist_ok=True)
+        f.write_text(" date 2021-05-05 Title\n\nBody.")
+    os.symlink(root / "a.txt", root / "alias.txt")       # another name for a file of the folder
+    os.symlink(root / "notes.md", root / "notes.txt")    # a name that makes a non-article one
+    os.symlink(root / "b", root / "linked")               # folders reached by a link: not followed
+    walk = [str(p.relative_to(root)) for p in expand_paths([root])]
+    rglob = [str(p.relative_to(root)) for p in sorted(root.rglob("*"))
+             if p.is_file() and p.suffix in (".txt", ".jsonl") and not p.name.startswith(".")
+             and p.name != "alias.txt"]
+    assert walk == rglob
+    assert walk[:3] == ["B.txt", "a/x.txt", "a b/q.txt"] and "alias.txt" not in walk
+    # named after (or before) the folder holding them, files are read once
+    again = [str(p.relative_to(root)) for p in expand_paths([root / "a.txt", root, root / "b", root / "a.txt"])]
+    assert again == ["a.txt"] + [w for w in walk if w != "a.txt"]
 
 
 def test_non_ascii_and_headline_only_articles_parse():
