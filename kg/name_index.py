@@ -5,8 +5,8 @@ which entities of a kind are known by a name, which persons have a surname, and 
 entity is known by, always leaving one article graph out (an article is resolved against the
 *other* articles). Held in Python, the answers grew with the corpus (about 0.7 KB per article);
 here they live in a private temporary SQLite database, which SQLite deletes when the index is
-closed or the process dies, and whose page cache is bounded, so the writer's memory stays flat
-however large the store grows. Every question is one indexed query.
+closed or the process dies, and whose page cache is bounded (``CACHE_KIB``), so the index costs
+the writer the same memory whatever the size of the store. Every question is one indexed query.
 """
 from __future__ import annotations
 
