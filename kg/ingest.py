@@ -4,7 +4,10 @@ The ingest process reads the articles, skips the unchanged ones (same text, same
 version: ``ng:checksum`` and ``ng:extractorVersion`` in the stored graph), hands the others to the
 extraction workers (:mod:`kg.pool`) and, as their results come back in input order, resolves
 entities across articles, maps to quads and writes each article's graph in one transaction. It is
-the only writer. Memory stays flat: articles are read lazily and only a few chunks are in flight.
+the only writer. Its memory does not grow with the corpus: articles are read lazily, only a few
+chunks are in flight, and what the run remembers to its end (the name index, the identifiers
+read, the entities touched) is kept in temporary SQLite files (:mod:`kg.name_index`,
+:mod:`kg.ledger`).
 
 A bad file never stops the batch: it is reported (file, line, reason) and the rest is ingested.
 Killed at any moment (even ``kill -9``), a run leaves whole articles only, and a re-run skips the
