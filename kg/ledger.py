@@ -9,9 +9,10 @@ the process dies.
 """
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Iterator
 from typing import Any
+
+from kg.tempdb import temporary_database
 
 _SCHEMA = """
 CREATE TABLE read    (id TEXT PRIMARY KEY, source TEXT NOT NULL) WITHOUT ROWID;
@@ -24,11 +25,7 @@ class RunLedger:
     """Article identifiers read (with where) and entity IRIs touched during one run."""
 
     def __init__(self) -> None:
-        self.db = sqlite3.connect("", isolation_level=None)  # "": temporary, deleted on close
-        self.db.execute("PRAGMA cache_size = -2048")
-        for pragma in ("journal_mode = OFF", "synchronous = OFF", "temp_store = FILE"):
-            self.db.execute(f"PRAGMA {pragma}")
-        self.db.executescript(_SCHEMA)
+        self.db = temporary_database(_SCHEMA)
 
     def close(self) -> None:
         self.db.close()

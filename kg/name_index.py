@@ -10,12 +10,12 @@ the writer the same memory whatever the size of the store. Every question is one
 """
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from kg.names import name_key
+from kg.tempdb import temporary_database
 from kg.vocab import NG
 
 #: the kinds of entity resolution works on, by class IRI
@@ -70,13 +70,7 @@ class NameIndex:
     """
 
     def __init__(self) -> None:
-        # "": a private temporary database on disk, deleted by SQLite on close (unlinked at once
-        # on POSIX, so even a killed process leaves nothing behind)
-        self.db = sqlite3.connect("", isolation_level=None, check_same_thread=False)
-        self.db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
-        for pragma in ("journal_mode = OFF", "synchronous = OFF", "temp_store = FILE"):
-            self.db.execute(f"PRAGMA {pragma}")
-        self.db.executescript(_SCHEMA)
+        self.db = temporary_database(_SCHEMA, CACHE_KIB)
         self._in_batch = False
         self._last_excluded: tuple[str | None, int] = (None, -1)
 
