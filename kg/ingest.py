@@ -169,7 +169,7 @@ def ingest_paths(paths: Iterable[str | os.PathLike[str]], store: Any, minter: Mi
                     marked = True
                 if article.id in replacing:  # a replaced version's entities may lose their label
                     replacing.discard(article.id)
-                    ledger.touch(_named_in(store, graph))  # a replaced version's entities may lose their label
+                    ledger.touch(_named_in(store, graph))
             sink.write(graph, quads)
             iris = mapper.entity_iris(outcome)
             index.add_graph(graph, uses_of(outcome.entities, iris))

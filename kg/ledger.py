@@ -10,9 +10,8 @@ the process dies.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any
 
-from kg.tempdb import temporary_database
+from kg.tempdb import TemporaryDatabase
 
 _SCHEMA = """
 CREATE TABLE read    (id TEXT PRIMARY KEY, source TEXT NOT NULL) WITHOUT ROWID;
@@ -21,20 +20,11 @@ CREATE TABLE preferred (iri TEXT NOT NULL, name TEXT NOT NULL, PRIMARY KEY (iri,
 """
 
 
-class RunLedger:
+class RunLedger(TemporaryDatabase):
     """Article identifiers read (with where) and entity IRIs touched during one run."""
 
     def __init__(self) -> None:
-        self.db = temporary_database(_SCHEMA)
-
-    def close(self) -> None:
-        self.db.close()
-
-    def __enter__(self) -> "RunLedger":
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.close()
+        super().__init__(_SCHEMA)
 
     def first_read(self, identifier: str, source: str) -> str:
         """Where ``identifier`` was read first: ``source`` itself the first time."""

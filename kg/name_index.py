@@ -11,11 +11,12 @@ the writer the same memory whatever the size of the store. Every question is one
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from kg.names import name_key
-from kg.tempdb import temporary_database
+from kg.tempdb import TemporaryDatabase
 from kg.vocab import NG
 
 #: the kinds of entity resolution works on, by class IRI
@@ -62,7 +63,7 @@ def surname_of(key: str) -> str | None:
     return words[-1] if len(words) >= 2 else None
 
 
-class NameIndex:
+class NameIndex(TemporaryDatabase):
     """Entities' names per article graph, in a temporary SQLite database.
 
     ``excluding`` (an article graph IRI) leaves that graph out of an answer, as if it were not
@@ -70,18 +71,8 @@ class NameIndex:
     """
 
     def __init__(self) -> None:
-        self.db = temporary_database(_SCHEMA, CACHE_KIB)
-        self._in_batch = False
+        super().__init__(_SCHEMA, CACHE_KIB)
         self._last_excluded: tuple[str | None, int] = (None, -1)
-
-    def close(self) -> None:
-        self.db.close()
-
-    def __enter__(self) -> "NameIndex":
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.close()
 
     @classmethod
     def load(cls, store: Any) -> "NameIndex":
@@ -98,9 +89,19 @@ class NameIndex:
         return idx
 
     # ------------------------------------------------------------------ writing
-    def batch(self) -> "_Batch":
-        """One transaction for many writes (building the index from the store)."""
-        return _Batch(self)
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """One transaction for many writes; inside another one, part of it."""
+        if self.db.in_transaction:
+            yield
+            return
+        self.db.execute("BEGIN")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
 
     def add_graph(self, graph: str, uses: Iterable[Use]) -> None:
         """What one article graph says of its entities (replacing what it said before)."""
@@ -119,17 +120,22 @@ class NameIndex:
             self.db.execute("DELETE FROM uses WHERE graph = ?", row)
 
     def _graph_id(self, graph: str) -> int:
-        self.db.execute("INSERT OR IGNORE INTO graphs(iri) VALUES (?)", (graph,))
-        return self.db.execute("SELECT id FROM graphs WHERE iri = ?", (graph,)).fetchone()[0]
+        return self._id("graphs", "iri", graph)
+
+    def _id(self, table: str, column: str, value: str, **more: str | None) -> int:
+        """The id of the row of ``table`` whose unique ``column`` is ``value``, added if missing
+        (with ``more`` columns). Table and column names are this module's constants."""
+        cols = [column, *more]
+        self.db.execute(f"INSERT OR IGNORE INTO {table}({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                        (value, *more.values()))
+        return self.db.execute(f"SELECT id FROM {table} WHERE {column} = ?", (value,)).fetchone()[0]
 
     def _add_use(self, g: int, iri: str, kind: str, local: str, keys: Iterable[str]) -> None:
         db = self.db
-        db.execute("INSERT OR IGNORE INTO entities(iri, kind) VALUES (?, ?)", (iri, kind))
-        (e,) = db.execute("SELECT id FROM entities WHERE iri = ?", (iri,)).fetchone()
+        e = self._id("entities", "iri", iri, kind=kind)
         db.execute("INSERT OR IGNORE INTO uses(graph, entity, local) VALUES (?, ?, ?)", (g, e, local))
         for key in keys:
-            db.execute("INSERT OR IGNORE INTO names(key, surname) VALUES (?, ?)", (key, surname_of(key)))
-            (n,) = db.execute("SELECT id FROM names WHERE key = ?", (key,)).fetchone()
+            n = self._id("names", "key", key, surname=surname_of(key))
             if db.execute("INSERT OR IGNORE INTO use_names(graph, entity, name) VALUES (?, ?, ?)",
                           (g, e, n)).rowcount:
                 db.execute("INSERT INTO entity_names(name, entity, graphs) VALUES (?, ?, 1) "
@@ -202,21 +208,4 @@ class NameIndex:
     def __len__(self) -> int:
         """Article graphs with entities."""
         return self.db.execute("SELECT COUNT(DISTINCT graph) FROM uses").fetchone()[0]
-
-
-class _Batch:
-    """Nested-safe transaction: only the outermost one begins and commits."""
-
-    def __init__(self, index: NameIndex) -> None:
-        self.index, self.outer = index, False
-
-    def __enter__(self) -> None:
-        if not self.index._in_batch:
-            self.index._in_batch = self.outer = True
-            self.index.db.execute("BEGIN")
-
-    def __exit__(self, exc_type: Any, *exc: Any) -> None:
-        if self.outer:
-            self.index._in_batch = False
-            self.index.db.execute("COMMIT" if exc_type is None else "ROLLBACK")
 

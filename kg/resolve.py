@@ -24,13 +24,13 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from kg.iris import Minter
 from kg.model import Entity
-from kg.name_index import NameIndex, Use
+from kg.name_index import KIND_OF, NameIndex, Use
 from kg.names import name_key
 from kg import updates
 from kg.store import GraphStore
 from kg.vocab import NG, ORG, RDFS
 
-RESOLVED_KINDS = {"Person": NG.Person, "Organization": NG.Organization}
+RESOLVED_KINDS = frozenset(KIND_OF.values())  # the kinds the name index holds
 
 
 def resolve_iri(index: NameIndex, minter: Minter, kind: str, local: str, keys: set[str] | frozenset[str],

@@ -8,6 +8,7 @@ in it needs to survive a crash: no journal, no sync.
 from __future__ import annotations
 
 import sqlite3
+from typing import Any, Self
 
 
 def temporary_database(schema: str, cache_kib: int = 2048) -> sqlite3.Connection:
@@ -18,3 +19,19 @@ def temporary_database(schema: str, cache_kib: int = 2048) -> sqlite3.Connection
         db.execute(f"PRAGMA {pragma}")
     db.executescript(schema)
     return db
+
+
+class TemporaryDatabase:
+    """Base of the objects that keep their state in one such database; closing deletes it."""
+
+    def __init__(self, schema: str, cache_kib: int = 2048) -> None:
+        self.db = temporary_database(schema, cache_kib)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
