@@ -5,6 +5,11 @@ Two input formats are understood:
 * the seed format (``*.txt``): line 1 is `` date YYYY-MM-DD headline``, the body follows;
 * JSON Lines (``*.jsonl``): one ``{"id", "date", "headline", "text"}`` object per line.
 
+An article need not have a known publication date: ``0000-00-00`` (the convention of the seed
+format), a first line without the ``date`` prefix, or a JSON ``date`` that is missing, ``null``
+or empty all give an undated article (``Article.date is None``). A date that is given but is not
+a calendar date (``2022-13-45``) is an error.
+
 Reading never stops at a bad file: :func:`read_paths` yields an :class:`~kg.errors.ArticleError`
 naming the file (and line) in place of each article it could not read, and goes on.
 """
@@ -29,6 +34,14 @@ MAX_ARTICLE_BYTES = int(os.environ.get("KG_MAX_ARTICLE_BYTES") or 200_000)
 
 SUFFIXES = (".txt", ".jsonl")
 _DATE_LINE = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})(?:\s+(.*))?$")
+#: A first line that announces a date but does not give one in the YYYY-MM-DD form: the word
+#: ``date`` alone or before a space, or ``Date``/``DATE``/``date:`` before a digit ("Date 2022-1-5").
+#: Such a line is an error, not the headline of an undated article, so a mistyped date line
+#: never silently loses the date.
+_DATE_WORD = re.compile(r"^\s*(?:date(?:\s|$)|(?i:date)\s*:?\s*\d)")
+_BLANK_LINES = re.compile(r"(?:[ \t\r]*\n)*")
+#: The seed format's way of saying "publication date unknown".
+UNKNOWN_DATE = "0000-00-00"
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~-]{0,199}$")
 
 
@@ -37,7 +50,7 @@ class Article:
     """One news article as read from its file, before any analysis."""
 
     id: str
-    date: dt.date
+    date: dt.date | None     # None: the publication date is not known
     headline: str
     body: str
     source: str = ""
@@ -61,7 +74,8 @@ class Article:
     def checksum(self) -> str:
         """A digest of everything extraction reads, so unchanged articles can be recognised."""
         h = hashlib.sha256()
-        for part in (self.id, self.date.isoformat(), self.headline, self.body):
+        date = self.date.isoformat() if self.date is not None else UNKNOWN_DATE
+        for part in (self.id, date, self.headline, self.body):
             h.update(part.encode("utf-8"))
             h.update(b"\0")
         return h.hexdigest()
@@ -76,11 +90,15 @@ def _check_id(ident: str, path: str, line: int | None) -> str:
     return ident
 
 
-def _parse_date(raw: str, path: str, line: int | None) -> dt.date:
+def _parse_date(raw: str | None, path: str, line: int | None) -> dt.date | None:
+    """The publication date, or None when the article says it is unknown."""
+    if raw is None or raw.strip() in ("", UNKNOWN_DATE):
+        return None
     try:
         return dt.date.fromisoformat(raw)
     except (TypeError, ValueError):
-        raise ArticleError(path, line, f"date {raw!r} is not a valid YYYY-MM-DD date") from None
+        shown = raw if len(raw) <= 40 else raw[:40] + "..."
+        raise ArticleError(path, line, f"date {shown!r} is not a valid YYYY-MM-DD date") from None
 
 
 def _decode(data: bytes, path: str) -> str:
@@ -98,18 +116,36 @@ def _too_large(size: int) -> str:
 
 
 def parse_seed_text(text: str, ident: str, path: str = "<text>") -> Article:
-    """Parse the seed format: `` date YYYY-MM-DD headline``, a blank line, then the body."""
+    """Parse the seed format: `` date YYYY-MM-DD headline``, a blank line, then the body.
+
+    Without the date line the article is undated: its first line is the headline when a blank
+    line follows it, else the whole text is the body.
+    """
     if not text.strip():
         raise ArticleError(path, None, "empty file")
     first, _, rest = text.partition("\n")
     m = _DATE_LINE.match(first)
-    if not m:
+    if m:
+        date = _parse_date(m.group(1), path, 1)
+        headline = (m.group(2) or "").strip()
+    elif _DATE_WORD.match(first):
         raise ArticleError(
-            path, 1, "line 1 must be ' date YYYY-MM-DD headline' (seed format); "
-            f"found {first[:60]!r}",
+            path, 1, "line 1 must be ' date YYYY-MM-DD headline' (seed format; 0000-00-00 when the "
+            f"date is unknown); found {first[:60]!r}",
         )
-    date = _parse_date(m.group(1), path, 1)
-    headline = (m.group(2) or "").strip()
+    else:
+        lead = _BLANK_LINES.match(text).end()
+        text, skipped = text[lead:], text[:lead].count("\n")
+        first, _, rest = text.partition("\n")
+        if skipped and (_DATE_LINE.match(first) or _DATE_WORD.match(first)):
+            raise ArticleError(path, skipped + 1, "the date line must be line 1, with no blank line before it")
+        date = None
+        # a blank second line ("\r\n" endings or stray spaces included) makes line 1 the headline
+        blank, _, after = rest.partition("\n")
+        if not blank.strip():
+            headline, rest = first.strip(), after
+        else:
+            headline, rest = "", text
     body = rest.strip("\n").rstrip()
     if not body.strip() and not headline:
         raise ArticleError(path, None, "the article has neither headline nor body")
@@ -133,10 +169,12 @@ def parse_json_record(record: object, path: str, line: int) -> Article:
     """Turn one JSON Lines record into an Article, naming the missing or wrong field if any."""
     if not isinstance(record, dict):
         raise ArticleError(path, line, "each line must be a JSON object")
-    missing = [k for k in ("id", "date", "headline", "text") if k not in record]
+    missing = [k for k in ("id", "headline", "text") if k not in record]
     if missing:
         raise ArticleError(path, line, f"missing field(s): {', '.join(missing)}")
-    for key in ("id", "date", "headline", "text"):
+    if record.get("date") is not None and not isinstance(record["date"], str):
+        raise ArticleError(path, line, "field 'date' must be a string (or null when the date is unknown)")
+    for key in ("id", "headline", "text"):
         if not isinstance(record[key], str):
             raise ArticleError(path, line, f"field {key!r} must be a string")
         try:
@@ -150,7 +188,7 @@ def parse_json_record(record: object, path: str, line: int) -> Article:
         raise ArticleError(path, line, "the article has neither headline nor text")
     return Article(
         id=_check_id(record["id"], path, line),
-        date=_parse_date(record["date"], path, line),
+        date=_parse_date(record.get("date"), path, line),
         headline=record["headline"].strip(),
         body=body,
         source=f"{path}:{line}",

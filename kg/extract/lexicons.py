@@ -46,11 +46,18 @@ class Lexicons:
     shared_roles: frozenset[str]             # folded titles many people hold at once
     portfolios: frozenset[str]               # folded "foreign affairs", "energy"...
     cities: dict[str, str]                   # folded city name or variant (capitals too) -> its current name
+    state_titles: frozenset[str]             # folded head words of titles held "of" a state
 
     def same_role(self, a: str, b: str) -> bool:
         """True for two titles of one post ("Speaker" and "Chairman")."""
         ka, kb = fold(a), fold(b)
         return ka == kb or (ka in self.role_synonyms and self.role_synonyms[ka] == self.role_synonyms.get(kb))
+
+    def is_state_title(self, title: str) -> bool:
+        """"Deputy Prime Minister", "Minister of Energy", "Ambassador": held "of" a state."""
+        words = fold(title).replace("-", " ").split()
+        return any(" ".join(words[i:j]) in self.state_titles
+                   for i in range(len(words)) for j in range(i + 1, min(len(words), i + 3) + 1))
 
     def place_country(self, name: str) -> Country | None:
         """The country a place name denotes or has as its capital, if any."""
@@ -108,4 +115,5 @@ def load() -> Lexicons:
         shared_roles=frozenset(fold(t) for t in _lines("shared_roles.txt")),
         portfolios=frozenset(fold(t) for t in _lines("portfolios.txt")),
         cities=city_names,
+        state_titles=frozenset(fold(t) for t in _lines("state_titles.txt")),
     )

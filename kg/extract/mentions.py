@@ -23,7 +23,8 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from kg.extract.lexicons import fold, load
-from kg.extract.text import MONTHS, TITLE_MODIFIERS, HONORIFICS, is_acronym, is_name_token, name_key, split_on_newlines, trim_span
+from kg.extract.text import (HONORIFICS, MONTHS, NAME_PARTICLES, TITLE_MODIFIERS, is_acronym, is_name_token,
+                             name_key, split_on_newlines, trim_span)
 from kg.extract.titles import TITLES_KEY
 
 MENTIONS_KEY = "ng_mentions"
@@ -45,6 +46,7 @@ class Cand:
     end: int
     label: str
     strong: bool = False   # from the dateline: wins every vote
+    lexicon: bool = False  # found by a lexicon (gazetteer, institutions), not guessed from the text
 
     def span(self, doc: Doc) -> Span:
         return Span(doc, self.start, self.end, label=self.label)
@@ -103,6 +105,8 @@ def relabel(span: Span, label: str) -> str | None:
         return "ORG"
     if lex.is_gazetteer_place(text):
         return "PLACE"
+    if len(span) == 1 and key in lex.org_heads and key not in _BARE_BODIES and not is_acronym(text):
+        return None                          # "the Organization", "the Summit": a common noun
     if lex.is_demonym(text):
         return None
     if _inside_title(span.doc, span.start, span.end):
@@ -112,8 +116,6 @@ def relabel(span: Span, label: str) -> str | None:
     if _is_demonym_phrase(text):
         return None
     if label == "NORP":
-        return None
-    if label == "PERSON" and len(span) == 1 and key in lex.org_heads:
         return None
     return label
 
@@ -151,7 +153,7 @@ def _institution_candidates(doc: Doc) -> list[Cand]:
     out = []
     for _, start, end in matcher(doc):
         if doc[start].text[:1].isupper():
-            out.append(Cand(start, end, "ORG"))
+            out.append(Cand(start, end, "ORG", lexicon=True))
     return out
 
 
@@ -192,7 +194,7 @@ def _gazetteer_candidates(doc: Doc, taken: set[int]) -> list[Cand]:
     for sp in found:
         if any(i in taken for i in range(sp.start, sp.end)) or not sp.text[:1].isupper():
             continue
-        out.append(Cand(sp.start, sp.end, "PLACE"))
+        out.append(Cand(sp.start, sp.end, "PLACE", lexicon=True))
     return out
 
 
@@ -335,10 +337,205 @@ def _bare_body_candidates(doc: Doc, taken: set[int]) -> list[Cand]:
     return out
 
 
+_STATE_WORDS = frozenset({"republic", "kingdom", "federation", "emirates", "emirate", "principality",
+                          "sultanate", "state", "states", "union", "commonwealth", "province", "region", "oblast"})
+
+
+def _name_units(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
+    """The words of a name as token ranges, a hyphenated word one unit ("Jean-Luc")."""
+    units: list[tuple[int, int]] = []
+    i = start
+    while i < end:
+        j = i + 1
+        while j + 1 < end and doc[j].text in "-‐" and doc[j - 1].whitespace_ == "" and doc[j].whitespace_ == "":
+            j += 2
+        units.append((i, j))
+        i = j
+    return units
+
+
+def _person_tail(doc: Doc, start: int, end: int) -> int | None:
+    """Where a personal name at the end of ``[start, end)`` begins: its last two words, with the
+    particles that bind more words to them ("Jean-Luc Morvan", "Tamim bin Hamad Al Thani")."""
+    units = _name_units(doc, start, end)
+    core, k = 0, len(units)
+    while k > 0:
+        a, b = units[k - 1]
+        word = fold(doc[a:b].text)
+        if word in NAME_PARTICLES:
+            k -= 1
+            continue
+        if core >= 2 and not (k < len(units) and fold(doc[units[k][0]].text) in NAME_PARTICLES):
+            break
+        core += 1
+        k -= 1
+    if core < 2 or k == 0:
+        return None
+    return units[k][0]
+
+
+def _known_qualifier(doc: Doc, start: int, end: int) -> bool:
+    """A place, institution or organization name the lexicons recognise by its words."""
+    lex = load()
+    span = doc[start:end]
+    text = span.text
+    last = fold(doc[end - 1].text)
+    state_of = end - start >= 3 and fold(doc[start].text) in _STATE_WORDS and doc[start + 1].lower_ == "of"
+    return (lex.is_gazetteer_place(text) or fold(text) in lex.institutions or last in lex.org_heads
+            or last in _STATE_WORDS or lex.place_country(text) is not None or state_of)
+
+
+def _capitalised_run(doc: Doc, i: int, title_starts: set[int]) -> int:
+    """The end of the run of capitalised words from token i ("Republic of Ostrava Milan Kerec"),
+    with "of"/"the"/"and" and name particles inside it, no paragraph break, no title start."""
+    r0, j = i, i
+    while j < len(doc) and (j == r0 or j not in title_starts):
+        tok = doc[j]
+        if j > 0 and "\n" in doc[j - 1].whitespace_ + (doc[j - 1].text if doc[j - 1].is_space else ""):
+            break
+        if tok.text[:1].isupper() and (tok.is_alpha or "'" in tok.text or "’" in tok.text or "." in tok.text):
+            j += 1
+        elif tok.text in "-‐" and tok.whitespace_ == "" and doc[j - 1].whitespace_ == "" and j > r0:
+            j += 1
+        elif (tok.lower_ in ("of", "the", "and") or fold(tok.text) in NAME_PARTICLES) and j > r0 \
+                and j + 1 < len(doc) and doc[j + 1].text[:1].isupper():
+            j += 1
+        else:
+            break
+    while j > r0 and (doc[j - 1].lower_ in ("of", "the", "and") or fold(doc[j - 1].text) in NAME_PARTICLES
+                      or doc[j - 1].text in "-‐"):
+        j -= 1
+    return j
+
+
+def _qualifier_label(doc: Doc, q: Span, title: Span, cands: list[Cand]) -> str:
+    lex = load()
+    if fold(q.text) in lex.institutions or fold(doc[q.end - 1].text) in lex.org_heads:
+        return "ORG"
+    if lex.is_gazetteer_place(q.text) or fold(doc[q.end - 1].text) in _STATE_WORDS or (
+            fold(doc[q.start].text) in _STATE_WORDS and q.end - q.start >= 3 and doc[q.start + 1].lower_ == "of"):
+        return "PLACE"                       # "Kyrgyz Republic", "Republic of Ostrava"
+    same = [c.label for c in cands if (c.start, c.end) == (q.start, q.end) and c.label in ("ORG", "PLACE")]
+    return same[0] if same else ("PLACE" if lex.is_state_title(title.text) else "ORG")
+
+
+def _title_of_runs(doc: Doc, cands: list[Cand]) -> list[Cand]:
+    """Split the names after a title that the NER reads as one: "President of the Republic of
+    Ostrava Milan Kerec", "Prime Minister of Velmaria Jean-Luc Morvan", "Ambassador of Velmaria
+    to Karst Ivo Sand".
+
+    A title's complements ("of X", "to Y") are qualifiers; the last one ends with the person. It
+    ends where the lexicons recognise a place or a body, else where an NER person starts, else
+    the person is the run's last two words. An unknown qualifier of a state title ("Minister of
+    ... of Velmaria") is a place, of any other title an organization.
+    """
+    out = list(cands)
+    titles = [t for t in doc.spans.get(TITLES_KEY, []) if t.label_ == "TITLE"]
+    title_starts = {t.start for t in titles}
+    for t in titles:
+        runs: list[tuple[int, int]] = []
+        i = t.end
+        while i < len(doc) and doc[i].lower_ in ("of", "to") and len(runs) < 3:
+            i += 1
+            if i < len(doc) and doc[i].lower_ == "the":
+                i += 1
+            r1 = _capitalised_run(doc, i, title_starts)
+            if r1 <= i:
+                break
+            runs.append((i, r1))
+            i = r1
+        if not runs:
+            continue
+        new: list[Cand] = []
+        for r0, r1 in runs[:-1]:
+            q = trim_span(doc[r0:r1])
+            if q is not None:
+                new.append(Cand(q.start, q.end, _qualifier_label(doc, q, t, cands)))
+        r0, r1 = runs[-1]
+        split = None
+        if len(_name_units(doc, r0, r1)) >= 3:
+            for k in range(r1 - 2, r0, -1):       # the longest recognised qualifier
+                if doc[k - 1].lower_ in ("of", "the", "and") or doc[k].text in "-‐" or doc[k - 1].text in "-‐":
+                    continue
+                if _known_qualifier(doc, r0, k) and is_name_span(doc, k, r1) and len(_name_units(doc, k, r1)) >= 2:
+                    split = k
+                    break
+            if split is None:
+                ner = [c for c in cands if c.label == "PERSON" and r0 < c.start < r1 and c.end == r1
+                       and len(_name_units(doc, c.start, c.end)) >= 2]
+                split = ner[0].start if ner else _person_tail(doc, r0, r1)
+        if split is not None and split > r0 and is_name_span(doc, split, r1):
+            q = trim_span(doc[r0:split])
+            if q is not None:
+                new += [Cand(q.start, q.end, _qualifier_label(doc, q, t, cands)), Cand(split, r1, "PERSON")]
+        elif len(runs) == 1:
+            continue                              # one complement, nothing to split: leave it to the NER
+        lo, hi = runs[0][0], runs[-1][1]
+        out = [c for c in out if not (c.start < hi and lo < c.end)] + new
+    return out
+
+
+_HEADLINE_SMALL = frozenset({"a", "an", "the", "of", "in", "on", "at", "to", "for", "and", "or", "with", "by",
+                             "as", "from", "vs", "via", "into", "over", "after", "amid"})
+
+
+def headline_end(doc: Doc) -> int:
+    """The token where the body starts, when the headline is set in title case, else 0.
+
+    In "Velmarian President Pays Official Visit To Ostrava" every word is capitalised, so
+    capitals say nothing about names there and the NER guesses ("Pays Official Visit").
+    """
+    body = doc._.ng_body_start or 0
+    if body <= 0:
+        return 0
+    words = [t for t in doc if t.idx < body and t.is_alpha]
+    content = [t for t in words[1:] if t.lower_ not in _HEADLINE_SMALL]
+    if len(content) < 3 or sum(t.text[:1].isupper() for t in content) < 0.75 * len(content):
+        return 0
+    return next((t.i for t in doc if t.idx >= body), len(doc))
+
+
+def _confirmed_in_body(doc: Doc, cands: list[Cand], end: int) -> list[Cand]:
+    """Keep a title-case headline's guessed names only as far as the body uses them: the longest
+    run of the candidate's words that the body also writes, in any case ("Tokayev" of "Tokayev
+    Calls", "Georgian Parliament" for the body's "Georgian parliament")."""
+    body_text = " " + " ".join(t.lower_ for t in doc[end:]) + " "
+    out = []
+    for c in cands:
+        if c.start >= end or c.lexicon or c.strong:
+            out.append(c)
+            continue
+        best = None
+        for a in range(c.start, c.end):
+            for b in range(c.end, a, -1):
+                if best is not None and b - a <= best[1] - best[0]:
+                    break
+                if not (doc[a].text[:1].isupper() and doc[b - 1].text[:1].isupper()):
+                    continue
+                if c.label == "PERSON" and not is_name_span(doc, a, b):
+                    continue
+                if " " + " ".join(t.lower_ for t in doc[a:b]) + " " in body_text:
+                    best = (a, b)
+        if best is not None:
+            out.append(Cand(best[0], best[1], c.label))
+    return out
+
+
 # --------------------------------------------------------------------------- step 2
 
 def _strip_titles(doc: Doc, c: Cand) -> list[Cand]:
     """"Kazakh President Kassym-Jomart Tokayev" -> the person's name (and a qualifying org)."""
+    for s in doc.spans.get(TITLES_KEY, []):
+        if s.start < c.start < s.end < c.end:
+            # "Minister of" + "State for Europe": what is left after the title, if anything
+            rest = trim_span(Span(doc, s.end, c.end))
+            start = rest.start if rest is not None else c.end
+            while start < c.end and doc[start].lower_ in _CONNECT:
+                start += 1
+            if start >= c.end:
+                return []
+            c = Cand(start, c.end, c.label, c.strong)
+            break
     for s in doc.spans.get(TITLES_KEY, []):
         if c.start < s.start < c.end < s.end:
             # "Kyrgyz Foreign" + "Foreign Minister": the name stops where the title starts
@@ -512,7 +709,18 @@ def _org_context(doc: Doc, start: int, end: int) -> bool:
     j = start - 1
     if j >= 0 and doc[j].lower_ == "the":
         j -= 1
-    return j >= 0 and doc[j].lower_ == "of" and any(s.end == j for s in titles)
+    lex = load()
+    return j >= 0 and doc[j].lower_ == "of" and any(s.end == j and not lex.is_state_title(s.text) for s in titles)
+
+
+def _state_context(doc: Doc, start: int) -> bool:
+    """"President of Velmaria", "the Minister of Foreign Affairs of Velmaria": a state's name."""
+    j = start - 1
+    if j >= 0 and doc[j].lower_ == "the":
+        j -= 1
+    lex = load()
+    return j >= 0 and doc[j].lower_ == "of" and any(
+        s.end == j and s.label_ == "TITLE" and lex.is_state_title(s.text) for s in doc.spans.get(TITLES_KEY, []))
 
 
 def _place_context(doc: Doc, start: int, strict: bool = False) -> bool:
@@ -556,6 +764,8 @@ def _vote(doc: Doc, cands: list[Cand]) -> list[Cand]:
             label = "ORG" if not lex.is_gazetteer_place(span.text) else "PLACE"
         elif any(_org_context(doc, c.start, c.end) for c in cs) and len(words) == 1 and key not in parts:
             label = "ORG"
+        elif any(_state_context(doc, c.start) for c in cs) and not votes["PERSON"] and key not in parts:
+            label = "PLACE"
         elif votes["PERSON"] and (key in full_persons or key in parts):
             label = "PERSON"
         elif votes["PERSON"] and len(span.text.split()) == 1 and key not in parts and not any(
@@ -614,6 +824,10 @@ def find_mentions(doc: Doc) -> list[Span]:
     for p in persons:
         cands = [c for c in cands if not (c.start >= p.start and c.end <= p.end)]
     cands += persons
+    cands = _title_of_runs(doc, cands)
+    hl = headline_end(doc)
+    if hl:
+        cands = _confirmed_in_body(doc, cands, hl)
 
     # step 2: repairs
     repaired: list[Cand] = []

@@ -33,6 +33,16 @@ class PostFinding:
     sentence: Span
     pattern: str
     dismissed: bool = False
+    state: Span | None = None      # the country a state title is held of ("US Ambassador", "of Velmaria")
+
+
+@dataclass
+class _Gap:
+    """Where a walk along a title's prepositional tail ended, and what it met."""
+    org: Span | None
+    stop: int
+    at_person: bool
+    place: Span | None = None
 
 
 def role_label(title: Span) -> str:
@@ -58,21 +68,29 @@ class _Index:
         self.title_start: dict[int, Span] = {t.start: t for t in self.titles}
         self.title_end: dict[int, Span] = {t.end: t for t in self.titles}
 
-    def walk_gap(self, i: int, allow_lower: bool) -> tuple[Span | None, int, bool]:
+    def walk_gap(self, i: int, allow_lower: bool) -> _Gap:
         """Walk a prepositional tail ("of the Senate of the Kazakh Parliament") from token i.
 
-        Returns the first ORG mention met, where the walk stopped, and whether it stopped at a
-        PERSON mention.
+        Says which ORG mention it met first (the possessed one after "'s"), the first PLACE, where
+        it stopped, and whether it stopped at a PERSON mention.
         """
-        doc, org, steps = self.doc, None, 0
+        doc, org, place, steps = self.doc, None, None, 0
         possessive = False
+        steps_past_mention = False
         while i < len(doc) and steps < _GAP_LIMIT:
+            if i in self.title_start and i > 0 and doc[i - 1].lower_ in ("and", ",") and steps_past_mention:
+                # "President of Ostrava ... and President of Karst X": another post starts here;
+                # "Prime Minister and Minister of Finance X" is one person's two posts
+                return _Gap(org, i, False, place)
             m = self.start.get(i)
             if m is not None:
                 if m.label_ == "PERSON":
-                    return org, i, True
+                    return _Gap(org, i, True, place)
                 if m.label_ == "ORG" and (org is None or possessive):
                     org = m          # "the Congress' Secretariat": the possessed body
+                if m.label_ == "PLACE" and place is None:
+                    place = m
+                steps_past_mention = True
                 i = m.end
                 possessive = i < len(doc) and doc[i].lower_ in ("'s", "’s", "'", "’")
                 if possessive:
@@ -83,13 +101,17 @@ class _Index:
             t = doc[i]
             if t.lower_ in _GAP_WORDS or (t.text[:1].isupper() and t.pos_ in ("PROPN", "NOUN", "ADJ", "X")):
                 pass
+            elif t.text == "(" and i + 2 < len(doc) and doc[i + 2].text == ")" and doc[i + 1].text.isupper():
+                i += 3           # "Secretary General of the Organization of Coastal States (OCS) Amir Haddad"
+                steps += 1
+                continue
             elif allow_lower and t.pos_ in ("ADJ", "NOUN", "DET", "NUM") and not t.is_punct:
                 pass
             else:
-                return org, i, False
+                return _Gap(org, i, False, place)
             i += 1
             steps += 1
-        return org, i, False
+        return _Gap(org, i, False, place)
 
     def antecedent_org(self, title: Span) -> Span | None:
         """"a delegation of the Milli Majlis led by its First Deputy Speaker": "its" is the
@@ -100,12 +122,30 @@ class _Index:
                   and m.label_ == "ORG"]
         return before[-1] if before else None
 
-    def qualifier_before(self, title: Span) -> Span | None:
-        """An ORG mention just before a title: "Turksoy Secretary-General", "Kazakh Senate Speaker"."""
+    def qualifier_before(self, title: Span, label: str = "ORG") -> Span | None:
+        """An ORG (or PLACE) mention just before a title: "Turksoy Secretary-General", "Kazakh
+        Senate Speaker", "US Ambassador"."""
         m = self.end.get(title.start)
         if m is None and title.start >= 1 and self.doc[title.start - 1].lower_ in ("'s", "’s"):
             m = self.end.get(title.start - 1)
-        return m if m is not None and m.label_ == "ORG" else None
+        return m if m is not None and m.label_ == label else None
+
+    def state_of(self, title: Span, gap: _Gap | None) -> Span | None:
+        """The country a state title is held of: "US Ambassador X", "Ambassador of Velmaria X",
+        "the British Ambassador" (the demonym's token)."""
+        lex = load()
+        if not lex.is_state_title(title.text):
+            return None
+        before = self.qualifier_before(title, "PLACE")
+        if before is not None:
+            return before
+        k = title.start - 1
+        if k >= 0 and lex.country_by_demonym.get(fold(self.doc[k].text)) is not None:
+            return self.doc[k:k + 1]
+        if gap is not None and gap.place is not None and title.end + 1 < len(self.doc) \
+                and self.doc[title.end].lower_ == "of":
+            return gap.place
+        return None
 
 
 def find_posts(doc: Doc) -> list[PostFinding]:
@@ -119,9 +159,12 @@ def find_posts(doc: Doc) -> list[PostFinding]:
         sent = title.sent
         lower = not title.text[:1].isupper()
         # title first, then the person
-        org, stop, at_person = ix.walk_gap(title.end, allow_lower=False)
+        gap = ix.walk_gap(title.end, allow_lower=False)
+        org, stop, at_person = gap.org, gap.stop, gap.at_person
         comma_person = False
-        if not at_person and stop < len(doc) and doc[stop].text == "," and org is not None:
+        if not at_person and stop < len(doc) and doc[stop].text == "," and (
+                org is not None or (gap.place is not None and doc[title.end].lower_ == "of")):
+            # "the Minister of Foreign Affairs of Velmaria, Oskar Brandtvik"
             nxt = ix.start.get(stop + 1)
             if nxt is not None and nxt.label_ == "PERSON":
                 at_person, stop, comma_person = True, stop + 1, True
@@ -129,7 +172,8 @@ def find_posts(doc: Doc) -> list[PostFinding]:
             person = ix.start[stop]
             org = org or ix.qualifier_before(title) or ix.antecedent_org(title)
             found.append(PostFinding(person, title, org, sent,
-                                     "title-comma-person" if comma_person else "title-person"))
+                                     "title-comma-person" if comma_person else "title-person",
+                                     state=ix.state_of(title, gap)))
             continue
         # apposition: PERSON , [the] TITLE [of ORG]   (and a chain of further ", TITLE")
         j = title.start - 1
@@ -147,8 +191,9 @@ def find_posts(doc: Doc) -> list[PostFinding]:
                 person = earlier[-1].person
             break
         if person is not None and not lower:
-            org, _, _ = ix.walk_gap(title.end, allow_lower=True)
-            found.append(PostFinding(person, title, org or ix.qualifier_before(title), sent, "apposition"))
+            gap = ix.walk_gap(title.end, allow_lower=True)
+            found.append(PostFinding(person, title, gap.org or ix.qualifier_before(title), sent, "apposition",
+                                     state=ix.state_of(title, gap)))
             continue
         # appointment or capacity: PERSON ... elected/appointed (as) (the) TITLE ; PERSON as the TITLE
         k = title.start - 1
@@ -182,8 +227,8 @@ def find_posts(doc: Doc) -> list[PostFinding]:
         if k < 0:
             continue
         verb = doc[k]
-        org, _, _ = ix.walk_gap(title.end, allow_lower=True)
-        org = org or qual
+        gap = ix.walk_gap(title.end, allow_lower=True)
+        org = gap.org or qual
         if verb.lemma_.lower() in APPOINT_LEMMAS and verb.pos_ in ("VERB", "AUX"):
             person = _subject_person(ix, verb)
             if person is not None:
@@ -218,3 +263,11 @@ def tag_posts(doc: Doc) -> Doc:
 
 def is_shared_role(label: str) -> bool:
     return fold(label) in load().shared_roles
+
+
+_ENVOY_WORDS = frozenset({"ambassador", "envoy", "charge", "chargé", "representative", "consul"})
+
+
+def is_envoy_role(label: str) -> bool:
+    """An ambassador's kind of post, held for the sending state ("Ambassador", "Permanent Representative")."""
+    return any(w in _ENVOY_WORDS for w in fold(label).replace("-", " ").split())

@@ -10,7 +10,11 @@ from kg.names import fold, name_key, slugify, strip_possessive  # noqa: F401 (re
 
 #: Words that precede a name without being part of it.
 HONORIFICS = frozenset({"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "sir", "dame", "lord",
-                        "lady", "madam", "madame", "mme", "prof", "prof.", "his excellency", "her excellency"})
+                        "lady", "madam", "madame", "mme", "prof", "prof.", "his excellency", "her excellency",
+                        "sheikh", "sheikha", "shaikh", "hh", "h.e.", "excellency"})
+#: Particles that join the parts of one personal name ("Tamim bin Hamad Al Thani", "Maria da Silva").
+NAME_PARTICLES = frozenset({"bin", "ibn", "bint", "al", "el", "ul", "de", "da", "das", "do", "dos", "du", "del",
+                            "della", "di", "van", "von", "der", "den", "ter", "le", "la", "y", "abu", "ben", "mac"})
 #: Title modifiers: "First Deputy Chairman", "Vice-Speaker", "Acting Minister".
 TITLE_MODIFIERS = frozenset({"first", "second", "deputy", "vice", "acting", "executive", "senior", "chief",
                              "co", "former", "interim", "general", "honorary", "principal", "assistant",
