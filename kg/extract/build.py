@@ -159,6 +159,7 @@ class _Builder:
     # ------------------------------------------------------------------ events
     def events(self, findings: list[EventFinding], appointments: list[tuple[PostFinding, Post]]) -> list[Event]:
         events: list[Event] = []
+        self._findings = findings
         protagonist = self.protagonist()
         default_place = self.dateline_place()
         for f in findings:
@@ -177,13 +178,15 @@ class _Builder:
                 if place is None and f.place_is_home and self.home is not None:
                     place = self.place_for_country(self.home)
             elif f.kind != "PhoneCall" and place is None and not f.planned:
-                place = default_place
+                place = self.visit_place(f) or default_place
             status = "planned" if f.planned else "happened"
             base = dict(date=date, place=place, status=status, evidence=_span(f.sentence))
             if f.kind == "Meeting":
                 hosts = [a for a in actors if a.part == "host"]
                 guests = [a for a in actors if a.part != "host"]
-                if not hosts and protagonist is not None and all(a.entity != protagonist for a in actors):
+                if not hosts and len(actors) < 2 and protagonist is not None and all(
+                        a.entity != protagonist for a in actors):
+                    # "the meeting with X" names one side; the article's protagonist is the other
                     hosts = [Actor(protagonist, "host")]
                 if f.separate_guests and len(guests) > 1:
                     for g in guests:
@@ -215,9 +218,6 @@ class _Builder:
                                 dismissal=f.dismissed))
         events = merge_events(events)
         self._same_occasion_dates(events)
-        for e in events:
-            if e.kind == "Visit" and e.place is not None:
-                e.place = self._country_of_capital(e.place)
         meetings = [e for e in events if e.kind == "Meeting" and e.status == "happened"]
         if len(meetings) == 1 and (meetings[0].place is None or meetings[0].place == default_place):
             place, date = self.anonymous_meeting_details(findings)
@@ -239,16 +239,24 @@ class _Builder:
                     e.date = m.date
                     break
 
-    def _country_of_capital(self, place: str) -> str:
-        """Visits are to countries: a visit "to Baku" is recorded as a visit to Azerbaijan."""
-        entity = self.out[place]
-        country = self.lex.country_by_capital.get(fold(entity.name))
-        if country is None:
-            for n in entity.names:
-                country = self.lex.country_by_capital.get(fold(n))
-                if country:
-                    break
-        return self.place_for_country(country) if country is not None else place
+    def visit_place(self, f: EventFinding) -> str | None:
+        """Where a visit of one of the event's actors, told in the same sentence, took them:
+        "Within the framework of his visit to Karst, Brandtvik met Mayor Berg" was in Karst."""
+        actors = {self.key_of(m) for m, _ in f.actors}
+        for v in self._findings:
+            if v.kind == "Visit" and v is not f and v.sentence == f.sentence and v.place is not None and not v.planned \
+                    and actors & {self.key_of(m) for m, _ in v.actors} and not _in_relative_clause(v.trigger):
+                place = self.key_of(v.place)
+                if place is None or self.out[place].kind != "Place":
+                    continue
+                # a visit to a country whose capital is the dateline: the dateline is more precise
+                dl = self.dateline_place()
+                country = self.lex.country_by_name.get(fold(self.out[place].name))
+                if dl is not None and country is not None and any(
+                        self.lex.country_by_capital.get(fold(n)) is country for n in self.out[dl].names):
+                    return dl
+                return place
+        return None
 
     def anonymous_meeting_details(self, findings: list[EventFinding]) -> tuple[str | None, dt.date | None]:
         """Place and date said of a meeting whose participants are not named ("The ministers met
@@ -267,6 +275,16 @@ class _Builder:
             if e.kind == "Meeting" and e.status == "happened":
                 return [Actor(a.entity, part) for a in e.actors]
         return []
+
+
+def _in_relative_clause(tok) -> bool:
+    """"..., who is in Kazakhstan on his first official visit": said of someone, not of the clause."""
+    t = tok
+    while t.head.i != t.i:
+        if t.dep_ in ("relcl", "acl"):
+            return True
+        t = t.head
+    return False
 
 
 def merge_events(events: list[Event]) -> list[Event]:

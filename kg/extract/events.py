@@ -21,7 +21,12 @@ from kg.extract.text import MONTHS
 
 MEETING_VERBS = frozenset({"meet", "receive", "host"})
 MEETING_NOUNS = frozenset({"meeting", "talk", "talks", "negotiation", "negotiations", "audience", "meetings"})
-LIGHT_VERBS = frozenset({"hold", "have", "conduct"})
+LIGHT_VERBS = frozenset({"hold", "have", "conduct", "make", "organize", "organise", "arrange", "attend"})
+#: Prepositions whose object is an occasion the clause happened at: "During the meeting, A and B
+#: discussed", "A exchanged views with B at a meeting", "on the sidelines of the talks".
+OCCASION_PREPS = frozenset({"during", "at", "in", "on", "within", "following", "after"})
+#: Verbs of calling someone ("Dosov phoned Kerec").
+PHONE_VERBS = frozenset({"phone", "telephone", "call", "ring"})
 PHONE_WORDS = frozenset({"phone", "telephone", "video", "videoconference", "telephonic"})
 CALL_NOUNS = frozenset({"call", "conversation", "talk", "talks", "conference", "conversations"})
 VISIT_WORDS = frozenset({"visit"})
@@ -171,6 +176,8 @@ class _Mentions:
                     if p.dep_ == "pobj":
                         found = self.in_subtree(p)
                         out.extend(found or self.led_by(p))
+                if not any(p.dep_ == "pobj" for p in c.children):
+                    out.extend(self.person_after(c.i + 1))   # a parse that left the object loose
         return out
 
     def led_by(self, tok: Token) -> list[Span]:
@@ -255,7 +262,8 @@ def _clause_tokens(trigger: Token) -> set[int]:
     while stack:
         t = stack.pop()
         out.add(t.i)
-        stack.extend(c for c in t.children if c.dep_ not in ("relcl", "advcl", "ccomp", "conj") or t is trigger)
+        stack.extend(c for c in t.children if c.dep_ not in ("relcl", "advcl", "ccomp", "conj") or t is trigger
+                     or (c.dep_ == "conj" and c.pos_ not in ("VERB", "AUX")))
     return out
 
 
@@ -310,40 +318,24 @@ def find_events(doc: Doc) -> list[EventFinding]:
             else:
                 ev.actors = [(m, "participant") for m in subj + objs]
             out.append(ev)
-        elif tok.pos_ == "NOUN" and (low in MEETING_NOUNS or lemma in MEETING_NOUNS) and not any(
+        elif tok.pos_ in ("NOUN", "PROPN") and (low in MEETING_NOUNS or lemma in MEETING_NOUNS) and not any(
                 c.lower_ in PHONE_WORDS for c in tok.children):
-            head = tok.head
-            guests = ms.with_objects(tok)
-            if not guests and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "with":
-                guests = ms.person_after(tok.i + 2)
-            hosts: list[Span] = []
-            if tok.dep_ == "dobj" and head.lemma_.lower() in LIGHT_VERBS:
-                hosts = ms.subject(head) or ms.person_before(head)
-                guests = guests or ms.with_objects(head)
-                if not guests:
-                    for j in range(tok.i + 1, min(len(doc), tok.i + 4)):
-                        if doc[j].lower_ == "with":
-                            guests = ms.person_after(j + 1)
-                            break
-                planned = _is_planned(head)
-                place = ms.place_of(tok, ("in", "at")) or ms.place_of(head, ("in", "at"))
-            else:
-                if not guests:
-                    continue
-                planned = _is_planned(tok)
-                place = ms.place_of(tok, ("in", "at"))
-            ev = EventFinding("Meeting", sent, tok, planned=planned, place=place,
-                              separate_guests=tok.lower_.endswith("s") and tok.lower_ != "talks" and not hosts)
-            ev.actors = [(m, "host") for m in hosts] + [(m, "guest") for m in guests]
-            out.append(ev)
-        elif tok.pos_ == "NOUN" and (lemma in CALL_NOUNS) and any(
+            ev = _nominal_event(ms, tok, "Meeting", ("with", "between"))
+            if ev is not None:
+                out.append(ev)
+        elif tok.pos_ in ("NOUN", "PROPN") and (lemma in CALL_NOUNS or low in CALL_NOUNS) and any(
                 c.lower_ in PHONE_WORDS or c.lemma_.lower() in PHONE_WORDS for c in tok.children):
-            head = tok.head
-            hosts = ms.subject(head) if head.pos_ in ("VERB", "AUX") else []
-            guests = ms.with_objects(tok) or ms.with_objects(head)
-            ev = EventFinding("PhoneCall", sent, tok, planned=_is_planned(head))
-            ev.actors = [(m, "host") for m in hosts] + [(m, "guest") for m in guests]
-            out.append(ev)
+            ev = _nominal_event(ms, tok, "PhoneCall", ("with", "between", "to"), need_guests=False)
+            if ev is not None:
+                out.append(ev)
+        elif tok.pos_ == "VERB" and lemma in PHONE_VERBS and tok.dep_ not in ("amod", "acl"):
+            # "Dosov phoned Kerec", "Dosov called President Kerec" (not "called for", "called on")
+            objs = [m for c in tok.children if c.dep_ == "dobj" for m in ms.in_subtree(c)]
+            if objs and not any(c.dep_ in ("prep", "prt") and c.lower_ in ("for", "on", "upon", "off") for c in tok.children):
+                hosts = ms.subject(tok) or ms.person_before(tok)
+                ev = EventFinding("PhoneCall", sent, tok, planned=_is_planned(tok))
+                ev.actors = [(m, "host") for m in hosts] + [(m, "guest") for m in objs]
+                out.append(ev)
         elif tok.pos_ == "VERB" and lemma in ("speak", "talk", "converse") and _by_phone(tok):
             hosts = ms.subject(tok) or ms.person_before(tok)
             guests = ms.with_objects(tok)
@@ -375,6 +367,61 @@ def find_events(doc: Doc) -> list[EventFinding]:
             out.append(ev)
     out.extend(_statements(ms, doc))
     return out
+
+
+def _nominal_event(ms: _Mentions, n: Token, kind: str, preps: tuple[str, ...],
+                   need_guests: bool = True) -> EventFinding | None:
+    """A meeting or call named by a noun, its participants read from where the noun stands:
+
+    * object of a light verb: "A held talks with B", "A made a phone call to B";
+    * passive subject: "A meeting was held between A and B", "Talks were held with B";
+    * an occasion of another clause: "During the meeting, A and B discussed ...", "A exchanged
+      views with B at a meeting";
+    * otherwise the noun's own "with" phrase: "the meeting with B" (the host is then the
+      article's protagonist, filled in later).
+    """
+    doc = n.doc
+    guests = ms.with_objects(n, preps)
+    hosts: list[Span] = []
+    anchor = n
+    head = n.head
+    if n.dep_ in ("dobj", "conj") and head.pos_ in ("VERB", "AUX") and head.lemma_.lower() in LIGHT_VERBS | {
+            "exchange", "take", "hold"}:
+        anchor = head
+        hosts = ms.subject(head) or ms.person_before(head)
+        guests = guests or ms.with_objects(head, preps)
+        if not guests:
+            for j in range(n.i + 1, min(len(doc), n.i + 4)):
+                if doc[j].lower_ in preps:
+                    guests = ms.person_after(j + 1)
+                    break
+    elif n.dep_ in ("nsubjpass", "nsubj") and head.pos_ in ("VERB", "AUX") and head.lemma_.lower() in (
+            "hold", "take", "conduct", "organize", "organise", "begin", "start", "continue", "end", "be"):
+        anchor = head
+        guests = guests or ms.with_objects(head, preps)
+        hosts = [m for c in head.children if c.dep_ == "agent" for p in c.children for m in ms.in_subtree(p)]
+    elif n.dep_ == "pobj" and head.dep_ == "prep" and head.lower_ in OCCASION_PREPS and head.head.pos_ in ("VERB", "AUX"):
+        verb = head.head
+        anchor = verb
+        hosts = ms.subject(verb)
+        # "A exchanged views with B at a meeting": the "with" may hang on the verb's object
+        guests = guests or ms.with_objects(verb) or [
+            m for c in verb.children if c.dep_ == "dobj" for m in ms.with_objects(c)]
+    elif not guests:
+        if n.i + 1 < len(doc) and doc[n.i + 1].lower_ in preps:
+            guests = ms.person_after(n.i + 2)
+        if not guests:
+            return None
+    if need_guests and not guests and len(hosts) < 2:
+        return None
+    ev = EventFinding(kind, n.sent, n, planned=_is_planned(anchor) or _is_planned(n),
+                      place=ms.place_of(n, ("in", "at")) or (ms.place_of(anchor, ("in", "at")) if anchor is not n else None),
+                      separate_guests=kind == "Meeting" and n.lower_.endswith("s") and n.lower_ not in ("talks", "negotiations")
+                      and not hosts)
+    guest_set = {(g.start, g.end) for g in guests}
+    ev.actors = [(m, "host" if guests else "participant") for m in hosts if (m.start, m.end) not in guest_set] + \
+        [(m, "guest") for m in guests]
+    return ev
 
 
 def _by_phone(tok: Token) -> bool:
@@ -413,6 +460,8 @@ def _visit(ms: _Mentions, tok: Token) -> list[EventFinding]:
             if c.dep_ == "prep" and c.lower_ == "of":
                 for p in c.children:
                     visitors.extend(ms.in_subtree(p))
+            if c.dep_ == "poss" and c.lower_ in ("his", "her") and not visitors:
+                visitors.extend(_possessor(ms, tok, c))
         governor = tok.head
         if tok.dep_ == "pobj" and governor.dep_ == "prep":
             anchor = governor.head
@@ -432,6 +481,21 @@ def _visit(ms: _Mentions, tok: Token) -> list[EventFinding]:
                       place_is_home=home and place is None)
     ev.actors = [(m, "visitor") for m in visitors]
     return [ev]
+
+
+def _possessor(ms: _Mentions, noun: Token, pronoun: Token) -> list[Span]:
+    """Whom "his" in "his visit" means. In a phrase put before its clause ("Within the framework
+    of his visit to Karst, Brandtvik met ...") it is that clause's subject; else the last person
+    named before it."""
+    verb = noun
+    while verb.dep_ != "ROOT" and verb.head.i != verb.i and verb.pos_ not in ("VERB", "AUX"):
+        verb = verb.head
+    if verb.pos_ in ("VERB", "AUX") and verb.i > noun.i:
+        subj = ms.subject(verb)
+        if subj and subj[0].start > noun.i:
+            return subj[:1]
+    ante = ms.pronoun_antecedent(pronoun)
+    return [ante] if ante is not None else []
 
 
 def _is_home_phrase(tok: Token) -> bool:

@@ -374,6 +374,22 @@ def _person_tail(doc: Doc, start: int, end: int) -> int | None:
     return units[k][0]
 
 
+def _after_last_of(doc: Doc, r0: int, r1: int) -> int | None:
+    """In "Central Bank of Valdoria Martín Echeverría Lozano" the qualifier's last "of" governs one
+    word, and the name is all that follows it (two words or more)."""
+    last_of = max((k for k in range(r0, r1) if doc[k].lower_ == "of"), default=None)
+    if last_of is None:
+        return None
+    k = last_of + 1
+    if k < r1 and doc[k].lower_ == "the":
+        k += 1
+    units = _name_units(doc, k, r1)
+    if len(units) < 3:
+        return None
+    split = units[1][0]
+    return split if is_name_span(doc, split, r1) else None
+
+
 def _known_qualifier(doc: Doc, start: int, end: int) -> bool:
     """A place, institution or organization name the lexicons recognise by its words."""
     lex = load()
@@ -461,6 +477,8 @@ def _title_of_runs(doc: Doc, cands: list[Cand]) -> list[Cand]:
                     split = k
                     break
             if split is None:
+                split = _after_last_of(doc, r0, r1)
+            if split is None:
                 ner = [c for c in cands if c.label == "PERSON" and r0 < c.start < r1 and c.end == r1
                        and len(_name_units(doc, c.start, c.end)) >= 2]
                 split = ner[0].start if ner else _person_tail(doc, r0, r1)
@@ -470,6 +488,10 @@ def _title_of_runs(doc: Doc, cands: list[Cand]) -> list[Cand]:
                 new += [Cand(q.start, q.end, _qualifier_label(doc, q, t, cands)), Cand(split, r1, "PERSON")]
         elif len(runs) == 1:
             continue                              # one complement, nothing to split: leave it to the NER
+        else:
+            q = trim_span(doc[r0:r1])             # "Ambassador of Ostrava to Velmaria, Radka ..."
+            if q is not None:
+                new.append(Cand(q.start, q.end, _qualifier_label(doc, q, t, cands)))
         lo, hi = runs[0][0], runs[-1][1]
         out = [c for c in out if not (c.start < hi and lo < c.end)] + new
     return out

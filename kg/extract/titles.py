@@ -53,7 +53,10 @@ PORTFOLIO_TITLES = frozenset({"minister", "secretary", "commissioner", "envoy", 
 
 
 def _with_portfolio(doc: Doc, start: int, end: int) -> int:
-    """Extend a ministerial title over its portfolio, when the lexicon knows the portfolio."""
+    """Extend a ministerial title over its portfolio: "Minister of Foreign Affairs", "Minister of
+    Economy and Finance" (portfolios from the lexicon, joined by "and"), and, after a bare
+    "Minister", an unknown one the NER does not take for a person or a place ("Minister of Oil
+    and Gas Khalid Al Harthani", "Minister of Territorial Administration Anne-Sophie Brielle")."""
     if fold(doc[end - 1].text) not in PORTFOLIO_TITLES or end >= len(doc) or doc[end].lower_ not in ("of", "for"):
         return end
     portfolios = load().portfolios
@@ -61,10 +64,55 @@ def _with_portfolio(doc: Doc, start: int, end: int) -> int:
     if j < len(doc) and doc[j].lower_ == "the":
         j += 1
     best = end
-    for k in range(j + 1, min(len(doc), j + 8) + 1):
-        if fold(doc[j:k].text) in portfolios and doc[j].text[:1].isupper():
-            best = k
-    return best
+    pos = j
+    while pos < len(doc):                      # known portfolios, "X and Y", "X, Y and Z"
+        found = 0
+        for k in range(pos + 1, min(len(doc), pos + 8) + 1):
+            if doc[pos].text[:1].isupper() and fold(doc[pos:k].text) in portfolios:
+                found = k
+        if not found:
+            break
+        best = found
+        if found < len(doc) and doc[found].lower_ in ("and", ",", "&") and found + 1 < len(doc) \
+                and doc[found + 1].text[:1].isupper():
+            pos = found + 1
+            continue
+        break
+    if best > end or not _bare_minister(doc, start, end):
+        return best
+    return _unknown_portfolio(doc, j) or end
+
+
+def _bare_minister(doc: Doc, start: int, end: int) -> bool:
+    """"Minister", "Deputy Minister": not "Prime Minister" or "Foreign Minister", whose first
+    word already says what they are ministers of."""
+    if fold(doc[end - 1].text) != "minister":
+        return False
+    return all(fold(t.text) in TITLE_MODIFIERS or t.text in "-‐" for t in doc[start:end - 1])
+
+
+def _unknown_portfolio(doc: Doc, j: int) -> int | None:
+    lex = load()
+    person_starts = {e.start for e in doc.ents if e.label_ == "PERSON"}
+    in_person = {i for e in doc.ents if e.label_ == "PERSON" for i in range(e.start, e.end)}
+    k = j
+    while k < len(doc) and k not in person_starts and k not in in_person:
+        t = doc[k]
+        if t.text[:1].isupper() and t.is_alpha and not lex.is_gazetteer_place(t.text) and not lex.is_demonym(t.text):
+            k += 1
+        elif t.lower_ in ("and", "&") and k > j and k + 1 < len(doc) and doc[k + 1].text[:1].isupper():
+            k += 1
+        else:
+            break
+    while k > j and doc[k - 1].lower_ in ("and", "&"):
+        k -= 1
+    if k == j or k >= len(doc) or k - j > 5:
+        return None
+    # the portfolio must be followed by the holder's name, or end the title phrase
+    nxt = doc[k]
+    if k in person_starts or nxt.is_punct or not nxt.text[:1].isupper():
+        return k
+    return None
 
 
 def title_at(doc: Doc, i: int) -> Span | None:
