@@ -319,12 +319,27 @@ def _same_org_by_form(g: EntityGroup, h: EntityGroup) -> bool:
 
 # --------------------------------------------------------------------------- places
 
+_STATE_FORMS = ("republic of", "kingdom of", "state of", "principality of", "sultanate of", "emirate of",
+                "grand duchy of", "federal republic of", "democratic republic of", "people's republic of",
+                "commonwealth of")
+
+
+def place_core(text: str) -> str:
+    """"Republic of Velmaria" and "Velmaria" name one country: the name without its state form."""
+    key = name_key(text)
+    for form in _STATE_FORMS:
+        f = name_key(form)
+        if key.startswith(f + " ") and len(key) > len(f) + 1:
+            return key[len(f) + 1:]
+    return key
+
+
 def _group_places(spans: list[Span]) -> list[EntityGroup]:
     lex = load()
     groups: dict[str, EntityGroup] = {}
     for s in spans:
         c = lex.country_by_name.get(fold(_display(s.text)))
-        key = f"country:{c.name}" if c else name_key(s.text)
+        key = f"country:{c.name}" if c else place_core(s.text)
         g = groups.setdefault(key, EntityGroup("Place", [], country=c or lex.country_by_capital.get(fold(s.text))))
         g.mentions.append(s)
     return list(groups.values())
@@ -385,4 +400,5 @@ def entity_key(group: EntityGroup, home: Country | None = None) -> str:
             key = fold(name)
             if key in lex.cities:  # the city's current name ("Astana" for "Nur-Sultan")
                 return f"place:{slugify(lex.cities[key])}"
+        return f"place:{slugify(place_core(group.slug_source))}"
     return f"{group.kind.lower()}:{slugify(group.slug_source)}"

@@ -129,9 +129,44 @@ def _ner_candidates(doc: Doc) -> list[Cand]:
         if label is None:
             continue
         for part in split_on_newlines(doc, ent):
-            span = trim_span(part)
-            if span is not None:
-                out.append(Cand(span.start, span.end, label))
+            for piece in _split_coordination(doc, part, label):
+                span = trim_span(piece)
+                if span is not None:
+                    span = _proper_part(span)
+                if span is not None:
+                    out.append(Cand(span.start, span.end, label))
+    return out
+
+
+def _proper_part(span: Span) -> Span | None:
+    """A name ends with a capitalised word: "the Karst coast guard" names Karst, not a body."""
+    end = span.end
+    if "«" in span.text or "“" in span.text:
+        return span
+    while end > span.start and span.doc[end - 1].is_alpha and span.doc[end - 1].text[:1].islower():
+        end -= 1
+    while end > span.start and span.doc[end - 1].lower_ in _CONNECT:
+        end -= 1
+    if end <= span.start:
+        return None
+    return span if end == span.end else Span(span.doc, span.start, end, label=span.label)
+
+
+def _split_coordination(doc: Doc, span: Span, label: str) -> list[Span]:
+    """"Velmaria and Karst" as one PERSON or place: two names. Organizations keep their "and"
+    ("Ministry of Culture and Sport")."""
+    if label not in ("PERSON", "PLACE"):
+        return [span]
+    cuts = [t.i for t in span if t.lower_ in ("and", "&") and span.start < t.i < span.end - 1]
+    if not cuts:
+        return [span]
+    out, a = [], span.start
+    for k in cuts:
+        if not is_name_span(doc, a, k) or not doc[k + 1].text[:1].isupper():
+            return [span]
+        out.append(Span(doc, a, k, label=span.label))
+        a = k + 1
+    out.append(Span(doc, a, span.end, label=span.label))
     return out
 
 
@@ -726,12 +761,12 @@ def _person_context(doc: Doc, start: int, end: int) -> bool:
 def _org_context(doc: Doc, start: int, end: int) -> bool:
     """"Turksoy Secretary-General", "Secretary-General of Turksoy": a name qualifying a title."""
     titles = doc.spans.get(TITLES_KEY, [])
-    if any(s.start == end for s in titles):
+    lex = load()
+    if any(s.start == end and not lex.is_state_title(s.text) for s in titles):
         return True
     j = start - 1
     if j >= 0 and doc[j].lower_ == "the":
         j -= 1
-    lex = load()
     return j >= 0 and doc[j].lower_ == "of" and any(s.end == j and not lex.is_state_title(s.text) for s in titles)
 
 
@@ -741,8 +776,18 @@ def _state_context(doc: Doc, start: int) -> bool:
     if j >= 0 and doc[j].lower_ == "the":
         j -= 1
     lex = load()
-    return j >= 0 and doc[j].lower_ == "of" and any(
-        s.end == j and s.label_ == "TITLE" and lex.is_state_title(s.text) for s in doc.spans.get(TITLES_KEY, []))
+    titles = doc.spans.get(TITLES_KEY, [])
+    if j >= 0 and doc[j].lower_ == "of" and any(
+            s.end == j and s.label_ == "TITLE" and lex.is_state_title(s.text) for s in titles):
+        return True
+    # "Karst's foreign minister", "the Karst government"
+    end = next((k for k in range(start, min(len(doc), start + 5)) if not doc[k].text[:1].isupper()), None)
+    if end is None:
+        return False
+    k = end + 1 if doc[end].lower_ in ("'s", "’s") else end
+    if k < len(doc) and doc[k].lower_ in ("government", "authorities", "embassy", "cabinet"):
+        return True
+    return any(s.start == k and lex.is_state_title(s.text) for s in titles)     # "Karst ministers"
 
 
 def _place_context(doc: Doc, start: int, strict: bool = False) -> bool:
@@ -760,8 +805,43 @@ def _place_context(doc: Doc, start: int, strict: bool = False) -> bool:
     return j >= 1 and doc[j].lower_ == "by" and doc[j - 1].lemma_ == "host"
 
 
+_DEMONYM_ENDINGS = (("ian", ("", "ia", "a", "y", "e")), ("an", ("", "a")), ("n", ("",)), ("ese", ("", "a")),
+                    ("ish", ("", "land")), ("i", ("", "istan")))
+
+
+def unknown_demonyms(doc: Doc) -> dict[str, str]:
+    """Adjectives of places the lexicons do not know, found from the text itself: "Velmarian"
+    beside "Velmaria", "Ostravan" beside "Ostrava", "Karstian" beside "Karst". Maps the adjective
+    to the place name. Only pairs the article writes both halves of count, and never a word of
+    a person's name ("Petros Petrosian")."""
+    lex = load()
+    words = {t.text for t in doc if t.is_alpha and t.text[:1].isupper()}
+    persons = {i for e in doc.ents if e.label_ == "PERSON" for i in range(e.start, e.end)}
+    out: dict[str, str] = {}
+    for t in doc:
+        w = t.text
+        if len(w) < 5 or not w[:1].isupper() or not w.isalpha() or w in out or fold(w) in lex.country_by_demonym:
+            continue
+        if t.i in persons and t.ent_type_ != "NORP":
+            continue
+        nxt = doc[t.i + 1] if t.i + 1 < len(doc) else None
+        adjectival = t.ent_type_ == "NORP" or (nxt is not None and nxt.text[:1].islower() and nxt.is_alpha
+                                               and nxt.pos_ in ("NOUN", "ADJ"))
+        if not adjectival:
+            continue
+        stems = [w[: -len(ending)] + r for ending, replacements in _DEMONYM_ENDINGS if w.endswith(ending)
+                 for r in replacements]
+        stems = [st for st in stems if len(st) >= 3 and st != w and st in words]
+        if stems:
+            out[w] = max(stems, key=len)      # "Velmarian": Velmaria rather than its capital Velmar
+    return out
+
+
 def _vote(doc: Doc, cands: list[Cand]) -> list[Cand]:
     """One type per name across the article, from every occurrence and its context."""
+    demonyms = unknown_demonyms(doc)
+    places = set(demonyms.values())
+    cands = [c for c in cands if doc[c.start:c.end].text not in demonyms]
     occurrences: dict[str, list[Cand]] = defaultdict(list)
     for c in cands:
         occurrences[name_key(doc[c.start:c.end].text)].append(c)
@@ -778,6 +858,8 @@ def _vote(doc: Doc, cands: list[Cand]) -> list[Cand]:
         head = has_org_head(span) or is_acronym(span.text) or key in lex.institutions
         if strong:
             label = strong[0]
+        elif span.text in places and not head:
+            label = "PLACE"                  # "Velmaria", whose people the text calls "Velmarian"
         elif len(words) == 1 and key in parts and not head:
             label = "PERSON"                 # a surname of someone named in full
         elif lex.is_gazetteer_place(span.text):

@@ -58,7 +58,8 @@ def trim_span(span: Span) -> Span | None:
     doc = span.doc
     start, end = span.start, span.end
     while start < end and (doc[start].lower_ in ("the", "a", "an") or doc[start].is_punct
-                           or doc[start].is_space or doc[start].text in _QUOTES):
+                           or doc[start].is_space or doc[start].text in _QUOTES
+                           or (doc[start].text == "By" and doc[start].is_sent_start)):   # a byline
         start += 1
     while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space
                            or doc[end - 1].lower_ in ("'s", "’s", "'", "’") or doc[end - 1].text in _QUOTES):
