@@ -5,16 +5,17 @@ Everything after this function is plain Python data; mapping never sees a Doc.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 
 from spacy.tokens import Doc, Span as SpacySpan
 
-from kg.extract.coref import Entities, entity_key, group_entities
+from kg.extract.coref import Entities, entity_key, group_entities, org_core
 from kg.extract.events import EventFinding, explicit_date, relative_date
 from kg.extract.lexicons import Country, fold, load
 from kg.extract.mentions import MENTIONS_KEY
-from kg.extract.posts import PostFinding, is_envoy_role, is_shared_role, role_label
-from kg.extract.text import slugify
+from kg.extract.posts import PostFinding, finding_role, is_envoy_role, is_shared_role
+from kg.extract.text import name_key, slugify
 from kg.model import Actor, ArticleExtraction, Entity, Event, Post, Span
 
 _PART_RANK = {"host": 0, "guest": 1, "visitor": 1, "appointee": 1, "signatory": 1, "speaker": 1, "participant": 2}
@@ -49,7 +50,7 @@ class _Builder:
         for posts in by_person.values():
             for i, a in enumerate(posts):
                 for b in posts[i + 1:]:
-                    la, lb = role_label(a.title), role_label(b.title)
+                    la, lb = finding_role(a), finding_role(b)
                     if is_shared_role(la) or not self.lex.same_role(la, lb):
                         continue
                     ga, gb = self.entities.group_of(a.org), self.entities.group_of(b.org)
@@ -94,6 +95,26 @@ class _Builder:
         self.out[key] = Entity(key=key, kind="Place", name=country.name)
         return key
 
+    def ministry_of(self, role: str, state: SpacySpan | None) -> str | None:
+        """"Minister of Energy X" in an article that names "the Ministry of Energy": the post is
+        in that ministry (the one of the minister's country when the article names two)."""
+        portfolio = role_portfolio(role)
+        if portfolio is None:
+            return None
+        found = []
+        for e in self.out.values():
+            if e.kind != "Organization":
+                continue
+            for n in e.names:
+                core, country = org_core(n)
+                if ministry_portfolio(core) == portfolio:
+                    found.append((e.key, country))
+                    break
+        if len(found) > 1 and state is not None:
+            country = self.lex.country_by_demonym.get(fold(state.text)) or self.lex.place_country(state.text)
+            found = [f for f in found if f[1] is country] if country is not None else []
+        return found[0][0] if len(found) == 1 else None
+
     def sending_state(self, state: SpacySpan | None) -> str | None:
         """The country an envoy represents, when the article names it as a place ("US Ambassador
         X", "the Ambassador of Velmaria"): the annotation guide's organization of an ambassador."""
@@ -137,9 +158,11 @@ class _Builder:
             org = self.key_of(f.org)
             if org is not None and self.out[org].kind != "Organization":
                 org = None
-            if org is None and is_envoy_role(role_label(f.title)):
+            if org is None and is_envoy_role(finding_role(f)):
                 org = self.sending_state(f.state)
-            post = Post(person=person, role=role_label(f.title), organization=org, evidence=_span(f.sentence))
+            if org is None:
+                org = self.ministry_of(finding_role(f), f.state)
+            post = Post(person=person, role=finding_role(f), organization=org, evidence=_span(f.sentence))
             if f.pattern == "appointment":
                 appointments.append((f, post))
             posts.append(post)
@@ -275,6 +298,41 @@ class _Builder:
             if e.kind == "Meeting" and e.status == "happened":
                 return [Actor(a.entity, part) for a in e.actors]
         return []
+
+
+_PORTFOLIO_SYNONYMS = {"foreign": "foreign affairs", "fm": "foreign affairs", "interior": "internal affairs",
+                       "home affairs": "internal affairs", "defense": "defence", "finances": "finance"}
+
+
+def _portfolio(words: str) -> str:
+    words = words.strip()
+    return _PORTFOLIO_SYNONYMS.get(words, words)
+
+
+def role_portfolio(role: str) -> str | None:
+    """"Minister of Energy", "Deputy Minister of Energy", "Energy Minister" -> "energy"; "FM" -> "foreign affairs"."""
+    key = name_key(role)
+    if key == "fm":
+        return "foreign affairs"
+    m = re.search(r"\bminister (?:of|for) (?:the )?(.+)$", key)
+    if m:
+        return _portfolio(m.group(1))
+    words = key.split()
+    if len(words) >= 2 and words[-1] == "minister" and words[-2] not in ("prime", "deputy", "vice", "first", "state"):
+        return _portfolio(words[-2])
+    return None
+
+
+def ministry_portfolio(core: str) -> str | None:
+    """"ministry of energy", "energy ministry", "ministry of foreign affairs" -> the portfolio."""
+    key = name_key(core)
+    for marker in ("ministry of the ", "ministry of ", "ministry for "):
+        if key.startswith(marker):
+            return _portfolio(key[len(marker):])
+    words = key.split()
+    if len(words) >= 2 and words[-1] == "ministry":
+        return _portfolio(" ".join(words[:-1]))
+    return None
 
 
 def _in_relative_clause(tok) -> bool:

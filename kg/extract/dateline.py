@@ -31,7 +31,7 @@ _PATTERNS = [
     # LONDON (Reuters) -   /   WASHINGTON, March 3 (AP) —   /   Al Rimah (DNA / DNA - 2024-03-05) -
     re.compile(rf"^(?P<place>{_CITY_ANY}?)(?:,\s*[^()\n]{{1,40}}?)?\s*\((?P<agency>[^()/\n]{{2,40}}?)\s*(?:/[^()\n]{{0,60}})?\)\s*[{_DASH}]\s*"),
     # MOSCOW, June 5 —   /   KYIV —   /   VELMAR, 14 March –
-    re.compile(rf"^(?P<place>{_CITY_CAPS}?)(?:,\s*{_DATE})?\s+[{_DASH}]\s+"),
+    re.compile(rf"^(?P<place>{_CITY_CAPS}?)(?:,\s*(?:{_DATE}|[{_UP}][\w'’.-]*(?:\s[{_UP}][\w'’.-]*){{0,2}}))?\s+[{_DASH}]\s+"),
     re.compile(rf"^(?P<place>{_CITY_ANY}?),\s*{_DATE}\s+[{_DASH}]\s+"),
 ]
 

@@ -18,7 +18,8 @@ from kg.extract.lexicons import fold, load
 from kg.extract.mentions import MENTIONS_KEY
 from kg.extract.titles import TITLES_KEY
 
-_GAP_WORDS = frozenset({"of", "the", "to", "at", "for", "in", "and", "'s", "’s", "'", "’", "-", "‐", "on", "with"})
+_GAP_WORDS = frozenset({"of", "the", "to", "at", "for", "in", "and", "'s", "’s", "'", "’", "-", "‐", "–", "—", "on",
+                        "with"})
 APPOINT_LEMMAS = frozenset({"elect", "appoint", "name", "re-elect", "reelect", "nominate", "designate",
                             "dismiss", "relieve", "sack", "confirm", "install", "promote", "remove"})
 DISMISS_LEMMAS = frozenset({"dismiss", "relieve", "sack", "remove"})
@@ -34,6 +35,7 @@ class PostFinding:
     pattern: str
     dismissed: bool = False
     state: Span | None = None      # the country a state title is held of ("US Ambassador", "of Velmaria")
+    role: str | None = None        # the role when no title word says it ("who heads the ..." -> Head)
 
 
 @dataclass
@@ -130,6 +132,15 @@ class _Index:
             m = self.end.get(title.start - 1)
         return m if m is not None and m.label_ == label else None
 
+    def possessive_qualifier(self, title: Span) -> Span | None:
+        """"Karst's foreign minister": the ORG or PLACE mention before "'s"."""
+        k = title.start - 1
+        if k >= 1 and self.doc[k].lower_ in ("'s", "’s"):
+            m = self.end.get(k)
+            if m is not None and m.label_ in ("ORG", "PLACE"):
+                return m
+        return None
+
     def state_of(self, title: Span, gap: _Gap | None) -> Span | None:
         """The country a state title is held of: "US Ambassador X", "Ambassador of Velmaria X",
         "the British Ambassador" (the demonym's token)."""
@@ -162,21 +173,28 @@ def find_posts(doc: Doc) -> list[PostFinding]:
         gap = ix.walk_gap(title.end, allow_lower=False)
         org, stop, at_person = gap.org, gap.stop, gap.at_person
         comma_person = False
+        qualified = (ix.qualifier_before(title) or ix.qualifier_before(title, "PLACE") or ix.antecedent_org(title)
+                     or ix.possessive_qualifier(title))
         if not at_person and stop < len(doc) and doc[stop].text == "," and (
-                org is not None or (gap.place is not None and doc[title.end].lower_ == "of")):
-            # "the Minister of Foreign Affairs of Velmaria, Oskar Brandtvik"
+                org is not None or (gap.place is not None and doc[title.end].lower_ == "of")
+                or (qualified is not None and stop == title.end)):
+            # "the Minister of Foreign Affairs of Velmaria, Oskar Brandtvik", "Karst's foreign
+            # minister, Dragan Mestrovic", "led by its Speaker, Miroslava Dvornik"
             nxt = ix.start.get(stop + 1)
             if nxt is not None and nxt.label_ == "PERSON":
                 at_person, stop, comma_person = True, stop + 1, True
-        if at_person and (not lower or stop == title.end):
+        if at_person and (not lower or stop == title.end or (comma_person and qualified is not None)):
             person = ix.start[stop]
             org = org or ix.qualifier_before(title) or ix.antecedent_org(title)
             found.append(PostFinding(person, title, org, sent,
                                      "title-comma-person" if comma_person else "title-person",
                                      state=ix.state_of(title, gap)))
             continue
-        # apposition: PERSON , [the] TITLE [of ORG]   (and a chain of further ", TITLE")
+        # apposition: PERSON , [the] [ORG's] TITLE [of ORG]   (and a chain of further ", TITLE")
         j = title.start - 1
+        qual_before = ix.qualifier_before(title) or ix.qualifier_before(title, "PLACE")
+        if qual_before is not None:
+            j = qual_before.start - 1
         if j >= 0 and doc[j].lower_ == "the":
             j -= 1
         person = None
@@ -190,7 +208,7 @@ def find_posts(doc: Doc) -> list[PostFinding]:
             if earlier:
                 person = earlier[-1].person
             break
-        if person is not None and not lower:
+        if person is not None and (not lower or qual_before is not None):
             gap = ix.walk_gap(title.end, allow_lower=True)
             found.append(PostFinding(person, title, gap.org or ix.qualifier_before(title), sent, "apposition",
                                      state=ix.state_of(title, gap)))
@@ -241,6 +259,32 @@ def find_posts(doc: Doc) -> list[PostFinding]:
     return found
 
 
+#: "X, who heads the Commission": a verb that says someone holds the head post of an organization.
+HEAD_VERBS = {"head": "Head", "lead": "Head", "chair": "Chairman", "direct": "Director", "run": "Head"}
+
+
+def _heads_clauses(ix: _Index) -> list[PostFinding]:
+    """"Marek Zarubin, who heads the Karst Anti-Corruption Commission" -> Head of the Commission."""
+    out = []
+    for verb in ix.doc:
+        role = HEAD_VERBS.get(verb.lemma_.lower())
+        if role is None or verb.pos_ != "VERB" or verb.dep_ != "relcl":
+            continue
+        if not any(c.dep_ == "nsubj" and c.lower_ in ("who", "that") for c in verb.children):
+            continue
+        if any(c.dep_ in ("aux", "auxpass") and c.lower_ in ("will", "would") for c in verb.children):
+            continue
+        person = ix.by_token.get(verb.head.i)
+        if person is None or person.label_ != "PERSON":
+            continue
+        org = next((ix.by_token[t.i] for c in verb.children if c.dep_ == "dobj" for t in c.subtree
+                    if t.i in ix.by_token and ix.by_token[t.i].label_ == "ORG"), None)
+        if org is None:
+            continue
+        out.append(PostFinding(person, ix.doc[verb.i:verb.i + 1], org, verb.sent, "heads", role=role))
+    return out
+
+
 def _subject_person(ix: _Index, verb) -> Span | None:
     """The PERSON mention that is the (passive) subject of an appointment verb."""
     for child in verb.children:
@@ -257,8 +301,13 @@ def _subject_person(ix: _Index, verb) -> Span | None:
 
 
 def tag_posts(doc: Doc) -> Doc:
-    doc._.ng_posts = find_posts(doc)
+    doc._.ng_posts = find_posts(doc) + _heads_clauses(_Index(doc))
     return doc
+
+
+def finding_role(f: PostFinding) -> str:
+    """The role label a finding states."""
+    return f.role or role_label(f.title)
 
 
 def is_shared_role(label: str) -> bool:
