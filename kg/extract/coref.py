@@ -331,6 +331,8 @@ def place_core(text: str) -> str:
         f = name_key(form)
         if key.startswith(f + " ") and len(key) > len(f) + 1:
             return key[len(f) + 1:]
+    if key.endswith(" republic") and " " not in key[: -len(" republic")]:
+        return key[: -len(" republic")]        # "Kazyrgan Republic"
     return key
 
 

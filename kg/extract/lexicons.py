@@ -47,6 +47,7 @@ class Lexicons:
     portfolios: frozenset[str]               # folded "foreign affairs", "energy"...
     cities: dict[str, str]                   # folded city name or variant (capitals too) -> its current name
     state_titles: frozenset[str]             # folded head words of titles held "of" a state
+    place_nouns: frozenset[str]              # folded common nouns that follow a place's name
 
     def same_role(self, a: str, b: str) -> bool:
         """True for two titles of one post ("Speaker" and "Chairman")."""
@@ -116,4 +117,5 @@ def load() -> Lexicons:
         portfolios=frozenset(fold(t) for t in _lines("portfolios.txt")),
         cities=city_names,
         state_titles=frozenset(fold(t) for t in _lines("state_titles.txt")),
+        place_nouns=frozenset(fold(t) for t in _lines("place_nouns.txt")),
     )

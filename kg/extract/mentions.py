@@ -59,9 +59,10 @@ def is_name_span(doc: Doc, start: int, end: int) -> bool:
     if end <= start:
         return False
     toks = doc[start:end]
-    if toks[0].text in "-‐" or toks[-1].text in "-‐":
+    if toks[0].text in "-‐" or toks[-1].text in "-‐" or not is_name_token(toks[0]) or not is_name_token(toks[-1]):
         return False
-    return all(is_name_token(t) or (t.text in "-‐" and t.whitespace_ == "") for t in toks)
+    return all(is_name_token(t) or (t.text in "-‐" and t.whitespace_ == "") or fold(t.text) in NAME_PARTICLES
+               for t in toks)
 
 
 def _words(doc: Doc, start: int, end: int) -> list[str]:
@@ -143,7 +144,10 @@ def _proper_part(span: Span) -> Span | None:
     end = span.end
     if "«" in span.text or "“" in span.text:
         return span
-    while end > span.start and span.doc[end - 1].is_alpha and span.doc[end - 1].text[:1].islower():
+    doc = span.doc
+    if doc[end - 1].lower_ in _BARE_BODIES and end - 1 > span.start and doc[end - 2].text[:1].isupper():
+        return span                          # "the Georgian parliament": a body named by its country
+    while end > span.start and doc[end - 1].is_alpha and doc[end - 1].text[:1].islower():
         end -= 1
     while end > span.start and span.doc[end - 1].lower_ in _CONNECT:
         end -= 1
@@ -411,10 +415,9 @@ def _person_tail(doc: Doc, start: int, end: int) -> int | None:
 
 def _after_last_of(doc: Doc, r0: int, r1: int) -> int | None:
     """In "Central Bank of Valdoria Martín Echeverría Lozano" the qualifier's last "of" governs one
-    word, and the name is all that follows it (two words or more)."""
-    last_of = max((k for k in range(r0, r1) if doc[k].lower_ == "of"), default=None)
-    if last_of is None:
-        return None
+    word, and the name is all that follows it (two words or more); so in "[Ambassador of] Valdoria
+    Diego Fernández Arriaga", where the run itself follows the title's "of"."""
+    last_of = max((k for k in range(r0, r1) if doc[k].lower_ == "of"), default=r0 - 1)
     k = last_of + 1
     if k < r1 and doc[k].lower_ == "the":
         k += 1
@@ -431,7 +434,9 @@ def _known_qualifier(doc: Doc, start: int, end: int) -> bool:
     span = doc[start:end]
     text = span.text
     last = fold(doc[end - 1].text)
-    state_of = end - start >= 3 and fold(doc[start].text) in _STATE_WORDS and doc[start + 1].lower_ == "of"
+    # "State of Dhafaran", "Republic of Ostrava": a state form and one name
+    state_of = fold(doc[start].text) in _STATE_WORDS and doc[start + 1].lower_ == "of" and (
+        len(_name_units(doc, start + 2, end)) == 1 or lex.is_gazetteer_place(doc[start + 2:end].text))
     return (lex.is_gazetteer_place(text) or fold(text) in lex.institutions or last in lex.org_heads
             or last in _STATE_WORDS or lex.place_country(text) is not None or state_of)
 
@@ -553,10 +558,15 @@ def headline_end(doc: Doc) -> int:
 
 
 def _confirmed_in_body(doc: Doc, cands: list[Cand], end: int) -> list[Cand]:
-    """Keep a title-case headline's guessed names only as far as the body uses them: the longest
-    run of the candidate's words that the body also writes, in any case ("Tokayev" of "Tokayev
-    Calls", "Georgian Parliament" for the body's "Georgian parliament")."""
+    """Keep a title-case headline's guessed names only as far as the body names them too: the
+    longest run of the candidate's words that is a name found in the body, or the end of one,
+    in any case ("Tokayev" of "Tokayev Calls", for the body's "Kassym-Jomart Tokayev"; "Georgian
+    Parliament" for "Georgian parliament"). "Foreign" of "Foreign Ambassadors" is not, although
+    the body speaks of "Foreign Affairs"."""
+    body = [tuple(t.lower_ for t in doc[c.start:c.end]) for c in cands if c.start >= end]
+    suffixes = {b[i:] for b in body for i in range(len(b))}
     body_text = " " + " ".join(t.lower_ for t in doc[end:]) + " "
+    heads = load().org_heads
     out = []
     for c in cands:
         if c.start >= end or c.lexicon or c.strong:
@@ -571,7 +581,9 @@ def _confirmed_in_body(doc: Doc, cands: list[Cand], end: int) -> list[Cand]:
                     continue
                 if c.label == "PERSON" and not is_name_span(doc, a, b):
                     continue
-                if " " + " ".join(t.lower_ for t in doc[a:b]) + " " in body_text:
+                words = tuple(t.lower_ for t in doc[a:b])
+                if words in suffixes or (c.label == "ORG" and any(w in heads for w in words)
+                                         and " " + " ".join(words) + " " in body_text):
                     best = (a, b)
         if best is not None:
             out.append(Cand(best[0], best[1], c.label))
@@ -747,6 +759,12 @@ def _person_context(doc: Doc, start: int, end: int) -> bool:
         return True
     if nxt and nxt[0] in _APPOINT_WORDS:
         return True
+    if start >= 2 and doc[start - 1].text == ",":
+        # "the Minister of Foreign Affairs of Kazyrgan, Aidana Temirbekova"
+        for s in titles:
+            if s.end < start - 1 and s.sent.start <= start and start - 1 - s.end <= 6 and all(
+                    t.lower_ in ("of", "the") or t.text[:1].isupper() for t in doc[s.end:start - 1]):
+                return True
     if nxt and nxt[0] == "," and end + 1 < len(doc):
         k = end + 2 if doc[end + 1].lower_ == "the" else end + 1
         if any(s.start == k for s in titles):
@@ -756,6 +774,10 @@ def _person_context(doc: Doc, start: int, end: int) -> bool:
     if start > 0 and fold(doc[start - 1].text).rstrip(".") in {h.rstrip(".") for h in HONORIFICS}:
         return True
     return False
+
+
+def _before_place_noun(doc: Doc, end: int) -> bool:
+    return end < len(doc) and doc[end].text[:1].islower() and fold(doc[end].text) in load().place_nouns
 
 
 def _org_context(doc: Doc, start: int, end: int) -> bool:
@@ -837,10 +859,24 @@ def unknown_demonyms(doc: Doc) -> dict[str, str]:
     return out
 
 
+def _state_form_names(doc: Doc) -> set[str]:
+    """Names the text itself calls states: "the Kazyrgan Republic", "the Republic of Ostrava"."""
+    out = set()
+    for t in doc:
+        if fold(t.text) not in ("republic", "kingdom", "principality", "sultanate", "emirate") or not t.text[:1].isupper():
+            continue
+        if t.i >= 1 and is_name_token(doc[t.i - 1]) and not load().is_demonym(doc[t.i - 1].text):
+            out.add(doc[t.i - 1].text)
+        if t.i + 2 < len(doc) and doc[t.i + 1].lower_ == "of" and is_name_token(doc[t.i + 2]) \
+                and (t.i + 3 >= len(doc) or not is_name_token(doc[t.i + 3])):
+            out.add(doc[t.i + 2].text)
+    return out
+
+
 def _vote(doc: Doc, cands: list[Cand]) -> list[Cand]:
     """One type per name across the article, from every occurrence and its context."""
     demonyms = unknown_demonyms(doc)
-    places = set(demonyms.values())
+    places = set(demonyms.values()) | _state_form_names(doc)
     cands = [c for c in cands if doc[c.start:c.end].text not in demonyms]
     occurrences: dict[str, list[Cand]] = defaultdict(list)
     for c in cands:
@@ -870,6 +906,9 @@ def _vote(doc: Doc, cands: list[Cand]) -> list[Cand]:
             label = "ORG"
         elif any(_state_context(doc, c.start) for c in cs) and not votes["PERSON"] and key not in parts:
             label = "PLACE"
+        elif any(_before_place_noun(doc, c.end) for c in cs) and not any(
+                _person_context(doc, c.start, c.end) for c in cs):
+            label = "PLACE"                  # "the Kok Saray residence", "Tavrin airport"
         elif votes["PERSON"] and (key in full_persons or key in parts):
             label = "PERSON"
         elif votes["PERSON"] and len(span.text.split()) == 1 and key not in parts and not any(
