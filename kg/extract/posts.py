@@ -10,6 +10,7 @@ Four phrasings cover most news writing, each a small rule over titles and mentio
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
@@ -21,9 +22,21 @@ from kg.extract.titles import TITLES_KEY
 _GAP_WORDS = frozenset({"of", "the", "to", "at", "for", "in", "and", "'s", "’s", "'", "’", "-", "‐", "–", "—", "on",
                         "with"})
 APPOINT_LEMMAS = frozenset({"elect", "appoint", "name", "re-elect", "reelect", "nominate", "designate",
+                            "reappoint", "re-appoint", "renominate",
                             "dismiss", "relieve", "sack", "confirm", "install", "promote", "remove"})
 DISMISS_LEMMAS = frozenset({"dismiss", "relieve", "sack", "remove"})
 _GAP_LIMIT = 14
+
+
+def appoint_lemma(tok) -> str | None:
+    """The appointing verb a token is, if any; the lemmatizer misses some ("reappointed" ->
+    "reappointe"), so plain inflections are stripped too."""
+    low = tok.lower_
+    for cand in (tok.lemma_.lower(), re.sub(r"(?:ed|ing|s)$", "", low), re.sub(r"(?:d|s)$", "", low)):
+        if cand in APPOINT_LEMMAS:
+            return cand
+    return None
+_NOT_NOW = frozenset({"former", "ex", "ex-", "late", "then", "outgoing", "previous", "erstwhile"})
 
 
 @dataclass
@@ -85,6 +98,9 @@ class _Index:
                 # "Prime Minister and Minister of Finance X" is one person's two posts
                 return _Gap(org, i, False, place)
             m = self.start.get(i)
+            if m is not None and m.label_ == "PERSON" and i > 0 and doc[i - 1].lower_ == "and":
+                # "as Minister of Defence and Erik Brandtvik as ...": the title ended at "and"
+                return _Gap(org, i - 1, False, place)
             if m is not None:
                 if m.label_ == "PERSON":
                     return _Gap(org, i, True, place)
@@ -165,8 +181,8 @@ def find_posts(doc: Doc) -> list[PostFinding]:
     for title in ix.titles:
         if title.label_ != "TITLE":
             continue
-        if title.start > 0 and doc[title.start - 1].lower_ in ("former", "ex", "ex-", "late", "then"):
-            continue  # not a post held at the article's date
+        if (title.start > 0 and doc[title.start - 1].lower_ in _NOT_NOW) or doc[title.start].lower_ in _NOT_NOW:
+            continue  # "former Prime Minister": not a post held at the article's date
         sent = title.sent
         lower = not title.text[:1].isupper()
         # title first, then the person
@@ -247,16 +263,47 @@ def find_posts(doc: Doc) -> list[PostFinding]:
         verb = doc[k]
         gap = ix.walk_gap(title.end, allow_lower=True)
         org = gap.org or qual
-        if verb.lemma_.lower() in APPOINT_LEMMAS and verb.pos_ in ("VERB", "AUX"):
+        if appoint_lemma(verb) and verb.pos_ in ("VERB", "AUX"):
             person = _subject_person(ix, verb)
             if person is not None:
                 found.append(PostFinding(person, title, org, sent, "appointment",
-                                         dismissed=verb.lemma_.lower() in DISMISS_LEMMAS))
+                                         dismissed=appoint_lemma(verb) in DISMISS_LEMMAS))
         elif has_as:
             prev = ix.end.get(k + 1)
             if prev is not None and prev.label_ == "PERSON":
-                found.append(PostFinding(prev, title, org, sent, "capacity"))
+                # "President Aaltonen appointed Sigrid Holm as Minister of Defence": the object
+                # of an appointing verb takes the post
+                governor = prev.root.head
+                if prev.root.dep_ in ("dobj", "conj") and appoint_lemma(governor) \
+                        and governor.pos_ in ("VERB", "AUX"):
+                    found.append(PostFinding(prev, title, org, sent, "appointment",
+                                             dismissed=appoint_lemma(governor) in DISMISS_LEMMAS))
+                elif _appointing_verb(prev.root) is not None or _verb_before(doc, prev) is not None:
+                    found.append(PostFinding(prev, title, org, sent, "appointment"))
+                else:
+                    found.append(PostFinding(prev, title, org, sent, "capacity"))
     return found
+
+
+def _verb_before(doc: Doc, mention: Span):
+    """The appointing verb that is the last verb before a mention in its sentence ("appointed A
+    as X and B as Y", whatever the parse made of the coordination)."""
+    for k in range(mention.start - 1, mention.sent.start - 1, -1):
+        if doc[k].pos_ == "VERB":
+            return doc[k] if appoint_lemma(doc[k]) else None
+    return None
+
+
+def _appointing_verb(tok):
+    """The appointing verb a coordinated object hangs on: "appointed A as X and B as Y"."""
+    t = tok
+    for _ in range(7):
+        if t.head.i == t.i:
+            return None
+        t = t.head
+        if t.pos_ in ("VERB", "AUX"):
+            return t if appoint_lemma(t) else None
+    return None
 
 
 #: "X, who heads the Commission": a verb that says someone holds the head post of an organization.
@@ -268,8 +315,8 @@ def _heads_clauses(ix: _Index) -> list[PostFinding]:
     out = []
     for verb in ix.doc:
         role = HEAD_VERBS.get(verb.lemma_.lower())
-        if role is None or verb.pos_ != "VERB" or verb.dep_ != "relcl":
-            continue
+        if role is None or verb.pos_ != "VERB" or verb.dep_ != "relcl" or verb.tag_ not in ("VBZ", "VBP"):
+            continue          # "who heads the X" (now), not "who led the X" (once)
         if not any(c.dep_ == "nsubj" and c.lower_ in ("who", "that") for c in verb.children):
             continue
         if any(c.dep_ in ("aux", "auxpass") and c.lower_ in ("will", "would") for c in verb.children):

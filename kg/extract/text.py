@@ -11,7 +11,8 @@ from kg.names import fold, name_key, slugify, strip_possessive  # noqa: F401 (re
 #: Words that precede a name without being part of it.
 HONORIFICS = frozenset({"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "sir", "dame", "lord",
                         "lady", "madam", "madame", "mme", "prof", "prof.", "his excellency", "her excellency",
-                        "sheikh", "sheikha", "shaikh", "hh", "h.e.", "excellency"})
+                        "sheikh", "sheikha", "shaikh", "hh", "h.e.", "excellency", "his majesty", "her majesty",
+                        "his highness", "her highness"})
 #: Particles that join the parts of one personal name ("Tamim bin Hamad Al Thani", "Maria da Silva").
 NAME_PARTICLES = frozenset({"bin", "ibn", "bint", "al", "el", "ul", "de", "da", "das", "do", "dos", "du", "del",
                             "della", "di", "van", "von", "der", "den", "ter", "le", "la", "y", "abu", "ben", "mac"})
