@@ -16,11 +16,14 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
+from kg.extract.lexicons import fold, load
 from kg.extract.mentions import MENTIONS_KEY
+from kg.extract.text import name_key
 from kg.extract.text import MONTHS
 
 MEETING_VERBS = frozenset({"meet", "receive", "host"})
-MEETING_NOUNS = frozenset({"meeting", "talk", "talks", "negotiation", "negotiations", "audience", "meetings"})
+MEETING_NOUNS = frozenset({"meeting", "talk", "talks", "negotiation", "negotiations", "audience", "meetings",
+                           "conversation", "consultations", "discussions"})
 LIGHT_VERBS = frozenset({"hold", "have", "conduct", "make", "organize", "organise", "arrange", "attend"})
 #: Prepositions whose object is an occasion the clause happened at: "During the meeting, A and B
 #: discussed", "A exchanged views with B at a meeting", "on the sidelines of the talks".
@@ -74,6 +77,9 @@ class _Mentions:
         for m in self.list:
             for i in range(m.start, m.end):
                 self.by_token[i] = m
+        for title, person in title_references(doc).items():
+            for i in range(title.start, title.end):
+                self.by_token.setdefault(i, person)
 
     def in_subtree(self, tok: Token, labels=("PERSON",)) -> list[Span]:
         """Mentions whose head lies in ``tok``'s subtree, without following into clauses."""
@@ -202,6 +208,39 @@ class _Mentions:
                     and self.doc[m.start - 1].lower_ in preps:
                 return m
         return None
+
+
+def title_references(doc: Doc) -> dict[Span, Span]:
+    """Titles that stand for a person named earlier with that title: in "Head of State Henrik
+    Aaltonen received ... The Head of State noted ...", the second "Head of State" is Aaltonen.
+    A title refers only when one person of the article holds it (or a synonym of it), and only
+    after that person was named with it."""
+    lex = load()
+    holders: dict[str, dict[str, tuple[int, Span]]] = {}
+    for f in doc._.ng_posts or []:
+        if f.role is not None:
+            continue
+        key = _role_key(lex, f.title.text)
+        seen = holders.setdefault(key, {})
+        name = f.person.text
+        if name not in seen or f.title.start < seen[name][0]:
+            seen[name] = (f.title.start, f.person)
+    taken = {f.title.start for f in doc._.ng_posts or []}
+    out: dict[Span, Span] = {}
+    for t in doc.spans.get("ng_titles", []):
+        if t.label_ != "TITLE" or t.start in taken or t.start == 0 or doc[t.start - 1].lower_ != "the":
+            continue
+        if t.end < len(doc) and (doc[t.end].lower_ == "of" or doc[t.end].text[:1].isupper()):
+            continue                       # "the President of X", "the President Y": not a bare title
+        people = [v for v in holders.get(_role_key(lex, t.text), {}).values() if v[0] < t.start]
+        if len({name_key(p.text).split()[-1] for _, p in people}) == 1:
+            out[t] = min(people, key=lambda v: v[0])[1]
+    return out
+
+
+def _role_key(lex, title: str) -> str:
+    key = fold(title.replace(" - ", "-"))
+    return lex.role_synonyms.get(key, key)
 
 
 def _is_planned(tok: Token) -> bool:
