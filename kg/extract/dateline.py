@@ -14,6 +14,7 @@ from kg.extract.lexicons import fold, load
 
 _UP = "A-ZÀ-ÖØ-ÞĀ-Ž"
 _DASH = "-–—"
+_DASHES = r"(?:--|[-–—])"   # "XI'AN -- China on Wednesday ..." writes the dash as two hyphens
 _MONTH = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 #: "March 3", "March 3, 2024", "3 March", "14 March 2024", "2024-03-05"
 _DATE = rf"(?:{_MONTH}\s+\d{{1,2}}(?:,?\s+\d{{4}})?|\d{{1,2}}\s+{_MONTH}(?:\s+\d{{4}})?|\d{{4}}-\d{{2}}-\d{{2}})"
@@ -31,7 +32,7 @@ _PATTERNS = [
     # LONDON (Reuters) -   /   WASHINGTON, March 3 (AP) —   /   Al Rimah (DNA / DNA - 2024-03-05) -
     re.compile(rf"^(?P<place>{_CITY_ANY}?)(?:,\s*[^()\n]{{1,40}}?)?\s*\((?P<agency>[^()/\n]{{2,40}}?)\s*(?:/[^()\n]{{0,60}})?\)\s*[{_DASH}]\s*"),
     # MOSCOW, June 5 —   /   KYIV —   /   VELMAR, 14 March –
-    re.compile(rf"^(?P<place>{_CITY_CAPS}?)(?:,\s*(?:{_DATE}|[{_UP}][\w'’.-]*(?:\s[{_UP}][\w'’.-]*){{0,2}}))?\s+[{_DASH}]\s+"),
+    re.compile(rf"^(?P<place>{_CITY_CAPS}?)(?:,\s*(?:{_DATE}|[{_UP}][\w'’.-]*(?:\s[{_UP}][\w'’.-]*){{0,2}}))?\s+{_DASHES}\s+"),
     re.compile(rf"^(?P<place>{_CITY_ANY}?),\s*{_DATE}\s+[{_DASH}]\s+"),
 ]
 

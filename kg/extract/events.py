@@ -488,6 +488,8 @@ def _visit(ms: _Mentions, tok: Token) -> list[EventFinding]:
                 t.lemma_.lower() == "visit" for t in tok.subtree):
             # "arrived in X" alone is travel; a visit needs the word or a foreign destination
             if place is None:
+                place = _foreign_arrival(ms, visitors)
+            if place is None:
                 return []
     elif tok.pos_ in ("NOUN", "PROPN"):
         if tok.dep_ == "compound":
@@ -520,6 +522,24 @@ def _visit(ms: _Mentions, tok: Token) -> list[EventFinding]:
                       place_is_home=home and place is None)
     ev.actors = [(m, "visitor") for m in visitors]
     return [ev]
+
+
+def _foreign_arrival(ms: _Mentions, visitors: list[Span]) -> Span | None:
+    """"Tajik President Emomali Rahmon also arrived on Wednesday", in a story filed in Xi'an: a
+    head of another state arriving where the story was filed is visiting it."""
+    doc = ms.doc
+    dl = doc._.ng_dateline
+    if dl is None or not visitors:
+        return None
+    lex = load()
+    home = lex.place_country(doc.text[dl.place[0]:dl.place[1]])
+    names = {v.text for v in visitors}
+    for f in doc._.ng_posts or []:
+        if f.person.text in names and f.state is not None:
+            country = lex.country_by_demonym.get(fold(f.state.text)) or lex.place_country(f.state.text)
+            if country is not None and home is not None and country is not home:
+                return doc.char_span(dl.place[0], dl.place[1], alignment_mode="expand")
+    return None
 
 
 def _possessor(ms: _Mentions, noun: Token, pronoun: Token) -> list[Span]:

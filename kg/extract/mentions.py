@@ -884,6 +884,8 @@ def _vote(doc: Doc, cands: list[Cand]) -> list[Cand]:
     full_persons = {k for k, cs in occurrences.items() if len(doc[cs[0].start:cs[0].end].text.split()) >= 2
                     and any(c.label == "PERSON" for c in cs)}
     parts = {w for k in full_persons for w in k.split()}
+    lone_persons = {k for k, cs in occurrences.items() if " " not in k and sum(c.label == "PERSON" for c in cs) >= 1
+                    and not any(c.label == "ORG" for c in cs)}
     lex = load()
     out = []
     for key, cs in occurrences.items():
@@ -911,6 +913,8 @@ def _vote(doc: Doc, cands: list[Cand]) -> list[Cand]:
             label = "PLACE"                  # "the Kok Saray residence", "Tavrin airport"
         elif votes["PERSON"] and (key in full_persons or key in parts):
             label = "PERSON"
+        elif len(words) >= 2 and words[-1] in lone_persons and is_name_span(doc, cs[0].start, cs[0].end):
+            label = "PERSON"                 # "Kassym-Jomart Tokayev" (NER: ORG) beside "Tokayev" (PERSON)
         elif votes["PERSON"] and len(span.text.split()) == 1 and key not in parts and not any(
                 _person_context(doc, c.start, c.end) for c in cs) and all(
                 _place_context(doc, c.start, strict=True) for c in cs):
