@@ -145,6 +145,11 @@ def _proper_part(span: Span) -> Span | None:
     if "«" in span.text or "“" in span.text:
         return span
     doc = span.doc
+    start = span.start
+    while start < end - 1 and doc[start].is_alpha and doc[start].text[:1].islower() and doc[start].lower_ not in _CONNECT:
+        start += 1                           # "carmaker Belov Motors"
+    if start != span.start:
+        span = Span(doc, start, end, label=span.label)
     if doc[end - 1].lower_ in _BARE_BODIES and end - 1 > span.start and doc[end - 2].text[:1].isupper():
         return span                          # "the Georgian parliament": a body named by its country
     while end > span.start and doc[end - 1].is_alpha and doc[end - 1].text[:1].islower():
@@ -159,6 +164,14 @@ def _proper_part(span: Span) -> Span | None:
 def _split_coordination(doc: Doc, span: Span, label: str) -> list[Span]:
     """"Velmaria and Karst" as one PERSON or place: two names. Organizations keep their "and"
     ("Ministry of Culture and Sport")."""
+    commas = [t.i for t in span if t.text == "," and span.start < t.i < span.end - 1]
+    if commas:                              # "Zlatoria, Belov Motors": a list, not one name
+        out, a = [], span.start
+        for k in commas + [span.end]:
+            if k > a:
+                out.extend(_split_coordination(doc, Span(doc, a, k, label=span.label), label))
+            a = k + 1
+        return out
     if label not in ("PERSON", "PLACE"):
         return [span]
     cuts = [t.i for t in span if t.lower_ in ("and", "&") and span.start < t.i < span.end - 1]
@@ -822,6 +835,8 @@ def _place_context(doc: Doc, start: int, strict: bool = False) -> bool:
         return False
     if doc[j].lower_ in (("in", "near") if strict else _PLACE_PREPOSITIONS):
         return True
+    if doc[j].lower_ == "of" and j >= 1 and fold(doc[j - 1].text) in load().place_nouns:
+        return True                          # "the port city of Morenza"
     if doc[j].lemma_.lower() == "visit" and doc[j].pos_ == "VERB":
         return True
     return j >= 1 and doc[j].lower_ == "by" and doc[j - 1].lemma_ == "host"
@@ -874,7 +889,11 @@ def _state_form_names(doc: Doc) -> set[str]:
 
 
 def _vote(doc: Doc, cands: list[Cand]) -> list[Cand]:
-    """One type per name across the article, from every occurrence and its context."""
+    """One type per name across the article, from every occurrence and its context.
+
+    Names of several words are decided first, so a lone word can follow the full name it is
+    part of ("Sokolova" after "Irina Sokolova", whatever the NER called either).
+    """
     demonyms = unknown_demonyms(doc)
     places = set(demonyms.values()) | _state_form_names(doc)
     cands = [c for c in cands if doc[c.start:c.end].text not in demonyms]
@@ -883,54 +902,62 @@ def _vote(doc: Doc, cands: list[Cand]) -> list[Cand]:
         occurrences[name_key(doc[c.start:c.end].text)].append(c)
     full_persons = {k for k, cs in occurrences.items() if len(doc[cs[0].start:cs[0].end].text.split()) >= 2
                     and any(c.label == "PERSON" for c in cs)}
-    parts = {w for k in full_persons for w in k.split()}
     lone_persons = {k for k, cs in occurrences.items() if " " not in k and sum(c.label == "PERSON" for c in cs) >= 1
                     and not any(c.label == "ORG" for c in cs)}
-    lex = load()
-    out = []
-    for key, cs in occurrences.items():
-        span = doc[cs[0].start:cs[0].end]
-        strong = [c.label for c in cs if c.strong]
-        votes = Counter(c.label for c in cs)
-        words = key.split()
-        head = has_org_head(span) or is_acronym(span.text) or key in lex.institutions
-        if strong:
-            label = strong[0]
-        elif span.text in places and not head:
-            label = "PLACE"                  # "Velmaria", whose people the text calls "Velmarian"
-        elif len(words) == 1 and key in parts and not head:
-            label = "PERSON"                 # a surname of someone named in full
-        elif lex.is_gazetteer_place(span.text):
-            label = "PLACE"
-        elif head:
-            label = "ORG" if not lex.is_gazetteer_place(span.text) else "PLACE"
-        elif any(_org_context(doc, c.start, c.end) for c in cs) and len(words) == 1 and key not in parts:
-            label = "ORG"
-        elif any(_state_context(doc, c.start) for c in cs) and not votes["PERSON"] and key not in parts:
-            label = "PLACE"
-        elif any(_before_place_noun(doc, c.end) for c in cs) and not any(
-                _person_context(doc, c.start, c.end) for c in cs):
-            label = "PLACE"                  # "the Kok Saray residence", "Tavrin airport"
-        elif votes["PERSON"] and (key in full_persons or key in parts):
-            label = "PERSON"
-        elif len(words) >= 2 and words[-1] in lone_persons and is_name_span(doc, cs[0].start, cs[0].end):
-            label = "PERSON"                 # "Kassym-Jomart Tokayev" (NER: ORG) beside "Tokayev" (PERSON)
-        elif votes["PERSON"] and len(span.text.split()) == 1 and key not in parts and not any(
-                _person_context(doc, c.start, c.end) for c in cs) and all(
-                _place_context(doc, c.start, strict=True) for c in cs):
-            label = "PLACE"                  # "to visit Issyk-Kul"
-        elif len(words) >= 2 and is_name_span(doc, cs[0].start, cs[0].end) and (
-                votes["PERSON"] or any(_person_context(doc, c.start, c.end) for c in cs)
-                or _variant_of_person(key, full_persons)):
-            label = "PERSON"
-        elif votes["ORG"] and not votes["PERSON"] and all(_place_context(doc, c.start) for c in cs):
-            label = "PLACE"
+    decided: dict[str, str] = {}
+    multi = [k for k in occurrences if " " in k]
+    for key in multi:
+        decided[key] = _decide(doc, key, occurrences[key], places, full_persons, lone_persons)
+    full_persons = {k for k in multi if decided[k] == "PERSON"} | {
+        k for k in full_persons if decided.get(k) in (None, "PERSON")}
+    for key in occurrences:
+        if key not in decided:
+            decided[key] = _decide(doc, key, occurrences[key], places, full_persons, lone_persons)
+    return [Cand(c.start, c.end, decided[key], c.strong) for key, cs in occurrences.items() for c in cs]
 
-        else:
-            label = votes.most_common(1)[0][0]
-        for c in cs:
-            out.append(Cand(c.start, c.end, label, c.strong))
-    return out
+
+def _decide(doc: Doc, key: str, cs: list[Cand], places: set[str], full_persons: set[str],
+            lone_persons: set[str]) -> str:
+    parts = {w for k in full_persons for w in k.split()}
+    lex = load()
+    span = doc[cs[0].start:cs[0].end]
+    strong = [c.label for c in cs if c.strong]
+    votes = Counter(c.label for c in cs)
+    words = key.split()
+    head = has_org_head(span) or is_acronym(span.text) or key in lex.institutions
+    if strong:
+        return strong[0]
+    if span.text in places and not head:
+        return "PLACE"                   # "Velmaria", whose people the text calls "Velmarian"
+    if len(words) == 1 and key in parts and not head:
+        return "PERSON"                  # a surname of someone named in full
+    if lex.is_gazetteer_place(span.text):
+        return "PLACE"
+    if head:
+        return "ORG"
+    if any(_org_context(doc, c.start, c.end) for c in cs) and len(words) == 1 and key not in parts:
+        return "ORG"
+    if any(_state_context(doc, c.start) for c in cs) and not votes["PERSON"] and key not in parts:
+        return "PLACE"
+    if any(_before_place_noun(doc, c.end) for c in cs) and not any(_person_context(doc, c.start, c.end) for c in cs):
+        return "PLACE"                   # "the Kok Saray residence", "Tavrin airport"
+    if votes["PERSON"] and (key in full_persons or key in parts):
+        return "PERSON"
+    if len(words) >= 2 and words[-1] in lone_persons and is_name_span(doc, cs[0].start, cs[0].end):
+        return "PERSON"                  # "Kassym-Jomart Tokayev" (NER: ORG) beside "Tokayev" (PERSON)
+    if votes["PERSON"] and len(words) == 1 and all(c.start > 0 and doc[c.start - 1].lower_ == "the" for c in cs):
+        return "ORG"                     # "before the Riksråd": a body, not a person
+    if votes["PERSON"] and len(span.text.split()) == 1 and key not in parts and not any(
+            _person_context(doc, c.start, c.end) for c in cs) and all(
+            _place_context(doc, c.start, strict=True) for c in cs):
+        return "PLACE"                   # "to visit Issyk-Kul"
+    if len(words) >= 2 and is_name_span(doc, cs[0].start, cs[0].end) and (
+            votes["PERSON"] or any(_person_context(doc, c.start, c.end) for c in cs)
+            or _variant_of_person(key, full_persons)):
+        return "PERSON"
+    if votes["ORG"] and not votes["PERSON"] and all(_place_context(doc, c.start) for c in cs):
+        return "PLACE"
+    return votes.most_common(1)[0][0]
 
 
 def _variant_of_person(key: str, persons: set[str]) -> bool:
@@ -943,6 +970,15 @@ def _variant_of_person(key: str, persons: set[str]) -> bool:
 # --------------------------------------------------------------------------- the component
 
 def find_mentions(doc: Doc) -> list[Span]:
+    """The four steps of the module docstring, in order."""
+    cands, strong = candidates(doc)
+    final = repair(doc, cands, strong)
+    final = every_occurrence(doc, final)
+    return [c.span(doc) for c in sorted(_vote(doc, final), key=lambda c: c.start)]
+
+
+def candidates(doc: Doc) -> tuple[list[Cand], list[Cand]]:
+    """Step 1: every span that may name an entity, and the dateline's (which win every vote)."""
     cands = _ner_candidates(doc)
     dl = doc._.ng_dateline
     strong: list[Cand] = []
@@ -952,7 +988,6 @@ def find_mentions(doc: Doc) -> list[Span]:
                 s = doc.char_span(offsets[0], offsets[1], alignment_mode="expand")
                 if s is not None:
                     strong.append(Cand(s.start, s.end, label, strong=True))
-    taken = {i for c in cands + strong for i in range(c.start, c.end)}
     for extra in _institution_candidates(doc):
         overlapping = [c for c in cands if c.start < extra.end and extra.start < c.end]
         if all(c.label in ("NORP", "PLACE") or (c.end - c.start) < (extra.end - extra.start) for c in overlapping):
@@ -975,8 +1010,11 @@ def find_mentions(doc: Doc) -> list[Span]:
     hl = headline_end(doc)
     if hl:
         cands = _confirmed_in_body(doc, cands, hl)
+    return cands, strong
 
-    # step 2: repairs
+
+def repair(doc: Doc, cands: list[Cand], strong: list[Cand]) -> list[Cand]:
+    """Step 2: titles and honorifics cut off, names split apart and joined, names completed."""
     repaired: list[Cand] = []
     for c in cands:
         for sub in _strip_titles(doc, c):
@@ -999,10 +1037,13 @@ def find_mentions(doc: Doc) -> list[Span]:
     grown = [_extend_org(doc, c, by_start) if c.label == "ORG" else
              _extend_place(doc, c) if c.label == "PLACE" else c for c in split]
     grown = _join_of(doc, [c for c in grown if c.label != "NORP"])
-    final = _non_overlapping(doc, strong + [c for c in grown if not any(
+    return _non_overlapping(doc, strong + [c for c in grown if not any(
         s.start < c.end and c.start < s.end for s in strong)])
 
-    # step 3: every occurrence of a name found is a mention
+
+def every_occurrence(doc: Doc, final: list[Cand]) -> list[Cand]:
+    """Step 3: every other occurrence of a name found is a mention too, and so is a full name's
+    surname alone ("Dahl" after "Ingrid Dahl")."""
     matcher = PhraseMatcher(doc.vocab, attr="ORTH")
     seen: set[str] = set()
     for c in final:
@@ -1010,7 +1051,6 @@ def find_mentions(doc: Doc) -> list[Span]:
         if text not in seen:
             seen.add(text)
             matcher.add(c.label, [doc[c.start:c.end].as_doc()])
-    # a full name's surname alone ("Dahl" after "Ingrid Dahl")
     for c in final:
         if c.label == "PERSON" and c.end - c.start >= 2 and is_name_token(doc[c.end - 1]):
             surname = doc[c.end - 1].text
@@ -1020,10 +1060,7 @@ def find_mentions(doc: Doc) -> list[Span]:
     taken = {i for c in final for i in range(c.start, c.end)}
     extra = [Cand(start, end, doc.vocab.strings[mid]) for mid, start, end in matcher(doc)
              if not any(i in taken for i in range(start, end))]
-    final = _non_overlapping(doc, final + extra)
-
-    # step 4: one type per name
-    return [c.span(doc) for c in sorted(_vote(doc, final), key=lambda c: c.start)]
+    return _non_overlapping(doc, final + extra)
 
 
 def _non_overlapping(doc: Doc, cands: list[Cand]) -> list[Cand]:

@@ -23,6 +23,12 @@ TITLE_MODIFIERS = frozenset({"first", "second", "deputy", "vice", "acting", "exe
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
           "october", "november", "december")
 _CONNECTORS = frozenset({"of", "the", "and", "for", "on", "to", "at", "in", "&", "de", "du", "la", "al", "el"})
+#: Function words that start sentences capitalised but never start a name ("By Claire Dumesnil").
+FUNCTION_WORDS = frozenset({"by", "with", "from", "as", "after", "during", "before", "under", "over", "into", "about",
+                            "against", "between", "through", "since", "while", "when", "where", "this", "that",
+                            "these", "those", "his", "her", "their", "its", "our", "we", "he", "she", "they", "it",
+                            "a", "an", "but", "or", "if", "also", "following", "according", "later", "earlier",
+                            "addressing", "welcoming", "speaking", "meanwhile", "besides", "however", "today"})
 _QUOTES = "\"'«»“”„‘’`"
 
 
@@ -44,7 +50,7 @@ def _is_name_text(t: str) -> bool:
         return False
     key = fold(t)
     lex = load()
-    return not (key in lex.titles or key in lex.org_heads or key in _CONNECTORS
+    return not (key in lex.titles or key in lex.org_heads or key in _CONNECTORS or key in FUNCTION_WORDS
                 or key in lex.country_by_demonym or key in lex.group_adjectives
                 or key in MONTHS or key in lex.country_by_name)
 
