@@ -537,8 +537,10 @@ def _title_of_runs(doc: Doc, cands: list[Cand]) -> list[Cand]:
                 split = ner[0].start if ner else _person_tail(doc, r0, r1)
         if split is not None and split > r0 and is_name_span(doc, split, r1):
             q = trim_span(doc[r0:split])
-            if q is not None:
-                new += [Cand(q.start, q.end, _qualifier_label(doc, q, t, cands)), Cand(split, r1, "PERSON")]
+            if q is not None and not (len(q) == 1 and fold(q.text) in _STATE_WORDS):
+                # "President of the Republic José Villalba": "the Republic" is no name
+                new.append(Cand(q.start, q.end, _qualifier_label(doc, q, t, cands)))
+            new.append(Cand(split, r1, "PERSON"))
         elif len(runs) == 1:
             continue                              # one complement, nothing to split: leave it to the NER
         else:
@@ -663,6 +665,9 @@ def _split_trailing_person(doc: Doc, c: Cand, persons: set[str]) -> list[Cand] |
             head = trim_span(doc[c.start:start])
             if head is None:
                 return None
+            if len(head) == 1 and lex.is_gazetteer_place(head.text) and fold(head.text) not in lex.country_by_name \
+                    and is_name_span(doc, c.start, c.end) and not _place_context(doc, c.start):
+                return [Cand(c.start, c.end, "PERSON")]      # "Sofía Castañeda Ruiz", not Sofia + a person
             return [Cand(head.start, head.end, relabel(head, "ORG") or "ORG"), Cand(start, c.end, "PERSON")]
     return None
 
@@ -775,8 +780,8 @@ def _person_context(doc: Doc, start: int, end: int) -> bool:
     if start >= 2 and doc[start - 1].text == ",":
         # "the Minister of Foreign Affairs of Kazyrgan, Aidana Temirbekova"
         for s in titles:
-            if s.end < start - 1 and s.sent.start <= start and start - 1 - s.end <= 6 and all(
-                    t.lower_ in ("of", "the") or t.text[:1].isupper() for t in doc[s.end:start - 1]):
+            if s.end < start - 1 and s.sent.start <= start and start - 1 - s.end <= 8 and all(
+                    t.lower_ in ("of", "the", "to") or t.text[:1].isupper() for t in doc[s.end:start - 1]):
                 return True
     if nxt and nxt[0] == "," and end + 1 < len(doc):
         k = end + 2 if doc[end + 1].lower_ == "the" else end + 1
@@ -863,7 +868,8 @@ def unknown_demonyms(doc: Doc) -> dict[str, str]:
             continue
         nxt = doc[t.i + 1] if t.i + 1 < len(doc) else None
         adjectival = t.ent_type_ == "NORP" or (nxt is not None and nxt.text[:1].islower() and nxt.is_alpha
-                                               and nxt.pos_ in ("NOUN", "ADJ"))
+                                               and nxt.pos_ in ("NOUN", "ADJ")) or any(
+            s.start == t.i + 1 for s in doc.spans.get(TITLES_KEY, []))          # "Ostravan PM"
         if not adjectival:
             continue
         stems = [w[: -len(ending)] + r for ending, replacements in _DEMONYM_ENDINGS if w.endswith(ending)
@@ -1033,12 +1039,44 @@ def repair(doc: Doc, cands: list[Cand], strong: list[Cand]) -> list[Cand]:
         elif c.label == "PERSON":
             parts = _split_leading_qualifier(doc, c)
         split.extend(parts or [c])
+    split = _complete_persons(doc, split)
     by_start = {c.start: c for c in split}
     grown = [_extend_org(doc, c, by_start) if c.label == "ORG" else
              _extend_place(doc, c) if c.label == "PLACE" else c for c in split]
     grown = _join_of(doc, [c for c in grown if c.label != "NORP"])
     return _non_overlapping(doc, strong + [c for c in grown if not any(
         s.start < c.end and c.start < s.end for s in strong)])
+
+
+def _complete_persons(doc: Doc, cands: list[Cand]) -> list[Cand]:
+    """A given name the NER left out of a person's name: "Marat" (NER: NORP) of "Marat
+    Zhaksylykov", "Sofía" (also a capital's name) of "Sofía Castañeda Ruiz". The word before must
+    be a name word that no other candidate claims (or a city's name that no preposition makes a
+    place), not a known demonym or country, not in a title, and not itself after a name word."""
+    lex = load()
+    demonyms = unknown_demonyms(doc)
+    at = {i: c for c in cands for i in range(c.start, c.end)}
+    other_names = {doc[c.start:c.end].text for c in cands if c.label != "PERSON" and not c.lexicon}
+    titled = {i for s in doc.spans.get(TITLES_KEY, []) for i in range(s.start, s.end)}
+    dropped: set[int] = set()
+    out = []
+    for c in cands:
+        k = c.start - 1
+        if c.label == "PERSON" and k >= 0 and len(_name_units(doc, c.start, c.end)) <= 3:
+            prev, owner = doc[k], at.get(k)
+            city = (owner is not None and owner.lexicon and owner.label == "PLACE" and (owner.start, owner.end) == (k, k + 1)
+                    and fold(prev.text) not in lex.country_by_name and not _place_context(doc, k))
+            if (owner is None or city) and is_name_token(prev) and not prev.is_sent_start and k not in titled \
+                    and (k == 0 or not is_name_token(doc[k - 1])) and prev.text not in demonyms \
+                    and not lex.is_demonym(prev.text) and prev.text not in other_names \
+                    and fold(prev.text).rstrip(".") not in {h.rstrip(".") for h in HONORIFICS} \
+                    and (city or not lex.is_gazetteer_place(prev.text)):
+                if owner is not None:
+                    dropped.add(id(owner))
+                out.append(Cand(k, c.end, "PERSON", c.strong))
+                continue
+        out.append(c)
+    return [c for c in out if id(c) not in dropped]
 
 
 def every_occurrence(doc: Doc, final: list[Cand]) -> list[Cand]:
