@@ -212,6 +212,8 @@ class _Builder:
                     # "the meeting with X" names one side; the article's protagonist is the other
                     hosts = [Actor(protagonist, "host")]
                 if f.separate_guests and len(guests) > 1:
+                    if not hosts and protagonist is not None and all(g.entity != protagonist for g in guests):
+                        hosts = [Actor(protagonist, "host")]    # "During the meetings with A and B, ..."
                     for g in guests:
                         events.append(Event("Meeting", hosts + [Actor(g.entity, "guest")], **base))
                     continue

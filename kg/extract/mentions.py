@@ -435,9 +435,13 @@ def _after_last_of(doc: Doc, r0: int, r1: int) -> int | None:
     if k < r1 and doc[k].lower_ == "the":
         k += 1
     units = _name_units(doc, k, r1)
-    if len(units) < 3:
+    first = 1
+    lex = load()
+    if units and (lex.is_demonym(doc[units[0][0]].text) or doc[units[0][0]].pos_ == "ADJ"):
+        first = 2                              # "of Turkic Culture Sultan Raev": adjective and noun
+    if len(units) < first + 2:
         return None
-    split = units[1][0]
+    split = units[first][0]
     return split if is_name_span(doc, split, r1) else None
 
 
@@ -997,7 +1001,16 @@ def candidates(doc: Doc) -> tuple[list[Cand], list[Cand]]:
     for extra in _institution_candidates(doc):
         overlapping = [c for c in cands if c.start < extra.end and extra.start < c.end]
         if all(c.label in ("NORP", "PLACE") or (c.end - c.start) < (extra.end - extra.start) for c in overlapping):
-            cands = [c for c in cands if c not in overlapping] + [extra]
+            # what an NER span had beyond the institution stays a candidate ("Jogorku Kenesh" +
+            # "Aida" of "Jogorku Kenesh Aida Omurova")
+            rests = []
+            for c in overlapping:
+                if c.end > extra.end and is_name_token(doc[extra.end]):
+                    end = c.end
+                    while end < len(doc) and end - extra.end < 4 and is_name_token(doc[end]):
+                        end += 1                   # the NER cut the name short too: "Aida" + "Omurova"
+                    rests.append(Cand(extra.end, end, "PERSON" if is_name_span(doc, extra.end, end) else c.label))
+            cands = [c for c in cands if c not in overlapping] + [extra] + rests
     taken = {i for c in cands + strong for i in range(c.start, c.end)}
     cands += _acronym_candidates(doc, taken) + _bare_body_candidates(doc, taken)
     for extra in _org_name_candidates(doc):
@@ -1066,7 +1079,7 @@ def _complete_persons(doc: Doc, cands: list[Cand]) -> list[Cand]:
             prev, owner = doc[k], at.get(k)
             city = (owner is not None and owner.lexicon and owner.label == "PLACE" and (owner.start, owner.end) == (k, k + 1)
                     and fold(prev.text) not in lex.country_by_name and not _place_context(doc, k))
-            if (owner is None or city) and is_name_token(prev) and not prev.is_sent_start and k not in titled \
+            if (owner is None or city) and is_name_token(prev) and k not in titled \
                     and (k == 0 or not is_name_token(doc[k - 1])) and prev.text not in demonyms \
                     and not lex.is_demonym(prev.text) and prev.text not in other_names \
                     and fold(prev.text).rstrip(".") not in {h.rstrip(".") for h in HONORIFICS} \
