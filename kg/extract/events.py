@@ -442,7 +442,7 @@ def _nominal_event(ms: _Mentions, n: Token, kind: str, preps: tuple[str, ...],
     elif n.dep_ == "pobj" and head.dep_ == "prep" and head.lower_ in OCCASION_PREPS and head.head.pos_ in ("VERB", "AUX"):
         verb = head.head
         anchor = verb
-        hosts = ms.subject(verb)
+        hosts = ms.subject(verb) or ms.person_before(verb)   # "..., Nurlan Nigmatulin expressed"
         # "A exchanged views with B at a meeting": the "with" may hang on the verb's object
         guests = guests or ms.with_objects(verb) or [
             m for c in verb.children if c.dep_ == "dobj" for m in ms.with_objects(c)]
@@ -455,11 +455,11 @@ def _nominal_event(ms: _Mentions, n: Token, kind: str, preps: tuple[str, ...],
         return None
     ev = EventFinding(kind, n.sent, n, planned=_is_planned(anchor) or _is_planned(n),
                       place=ms.place_of(n, ("in", "at")) or (ms.place_of(anchor, ("in", "at")) if anchor is not n else None),
-                      separate_guests=kind == "Meeting" and n.lower_.endswith("s") and n.lower_ not in ("talks", "negotiations")
-                      and not hosts)
-    guest_set = {(g.start, g.end) for g in guests}
-    ev.actors = [(m, "host" if guests else "participant") for m in hosts if (m.start, m.end) not in guest_set] + \
-        [(m, "guest") for m in guests]
+                      separate_guests=kind == "Meeting" and n.lower_.endswith("s")
+                      and n.lower_ not in ("talks", "negotiations", "consultations", "discussions"))
+    host_set = {(h.start, h.end) for h in hosts}
+    guests = [g for g in guests if (g.start, g.end) not in host_set]
+    ev.actors = [(m, "host" if guests else "participant") for m in hosts] + [(m, "guest") for m in guests]
     return ev
 
 
