@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
@@ -233,8 +234,16 @@ def title_references(doc: Doc) -> dict[Span, Span]:
         if t.end < len(doc) and (doc[t.end].lower_ == "of" or doc[t.end].text[:1].isupper()):
             continue                       # "the President of X", "the President Y": not a bare title
         people = [v for v in holders.get(_role_key(lex, t.text), {}).values() if v[0] < t.start]
-        if len({name_key(p.text).split()[-1] for _, p in people}) == 1:
+        surnames = {name_key(p.text).split()[-1] for _, p in people}
+        if len(surnames) == 1:
             out[t] = min(people, key=lambda v: v[0])[1]
+        elif surnames:
+            # two presidents: "the President" is the story's own, named first and most often
+            first = min(people, key=lambda v: v[0])[1]
+            counts = Counter(name_key(m.text).split()[-1] for m in doc.spans.get(MENTIONS_KEY, []) if m.label_ == "PERSON")
+            top = name_key(first.text).split()[-1]
+            if all(counts[top] > counts[s] for s in surnames - {top}):
+                out[t] = first
     return out
 
 
@@ -404,8 +413,22 @@ def find_events(doc: Doc) -> list[EventFinding]:
                               place=ms.place_of(tok, ("in", "at")))
             ev.actors = [(m, "signatory") for m in signers]
             out.append(ev)
+    out = [f for f in out if not _background(f)]
     out.extend(_statements(ms, doc))
     return out
+
+
+def _verb_above(tok: Token, limit: int = 3) -> Token | None:
+    """The verb a prepositional phrase hangs on, through a noun or two ("exchanged views with the
+    Ambassador ..., at a meeting": the parser may hang "at" on the Ambassador)."""
+    t = tok
+    for _ in range(limit):
+        if t.head.i == t.i:
+            return None
+        t = t.head
+        if t.pos_ in ("VERB", "AUX"):
+            return t
+    return None
 
 
 def _nominal_event(ms: _Mentions, n: Token, kind: str, preps: tuple[str, ...],
@@ -439,8 +462,8 @@ def _nominal_event(ms: _Mentions, n: Token, kind: str, preps: tuple[str, ...],
         anchor = head
         guests = guests or ms.with_objects(head, preps)
         hosts = [m for c in head.children if c.dep_ == "agent" for p in c.children for m in ms.in_subtree(p)]
-    elif n.dep_ == "pobj" and head.dep_ == "prep" and head.lower_ in OCCASION_PREPS and head.head.pos_ in ("VERB", "AUX"):
-        verb = head.head
+    elif n.dep_ == "pobj" and head.dep_ == "prep" and head.lower_ in OCCASION_PREPS and _verb_above(head) is not None:
+        verb = _verb_above(head)
         anchor = verb
         hosts = ms.subject(verb) or ms.person_before(verb)   # "..., Nurlan Nigmatulin expressed"
         # "A exchanged views with B at a meeting": the "with" may hang on the verb's object
@@ -461,6 +484,23 @@ def _nominal_event(ms: _Mentions, n: Token, kind: str, preps: tuple[str, ...],
     guests = [g for g in guests if (g.start, g.end) not in host_set]
     ev.actors = [(m, "host" if guests else "participant") for m in hosts] + [(m, "guest") for m in guests]
     return ev
+
+
+_YEAR = re.compile(r"^(1[89]|20)\d\d$")
+
+
+def _background(f: EventFinding) -> bool:
+    """History told as background: "Halas, who visited Tavrin in 2021", "after being elected
+    president in 2019". The clause says a year, and not the article's."""
+    doc = f.trigger.doc
+    article = doc._.ng_article_date
+    clause = _clause_tokens(f.trigger)
+    for i in clause:
+        t = doc[i]
+        if _YEAR.match(t.text) and t.dep_ == "pobj" and t.head.lower_ in ("in", "since", "during", "until"):
+            if article is None or int(t.text) != article.year:
+                return True
+    return False
 
 
 def _by_phone(tok: Token) -> bool:
