@@ -15,6 +15,7 @@ The result is ``doc.spans["ng_mentions"]`` with the labels PERSON, ORG and PLACE
 """
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
@@ -370,6 +371,30 @@ def _acronym_candidates(doc: Doc, taken: set[int]) -> list[Cand]:
         if sum(1 for x in sent if x.is_alpha and x.text.isupper()) > len(sent) / 2:
             continue  # a shouted line, not an acronym
         out.append(Cand(t.i, t.i + 1, "ORG"))
+    return out
+
+
+_DOMAIN = re.compile(r"^[A-Z][\w-]*\.(?:[a-z]{2,3}|info|news|media)$")
+_REPORT_WORDS = frozenset({"correspondent", "correspondents", "reporter", "reporters", "reports", "reported", "cites",
+                           "citing", "informs", "informed", "learned", "learnt"})
+
+
+def _media_candidates(doc: Doc, taken: set[int]) -> list[Cand]:
+    """News outlets, which the NER often misses or takes for people: a site's name ("Kun.uz",
+    "Gazeta.uz"), a name before "correspondent" or "reports" ("according to the Kun.uz
+    correspondent", "Trend reports that ..."). A person's name is never one: a name of two words
+    or more before "reported" is a person telling something."""
+    out = []
+    for t in doc:
+        if t.i in taken or not t.text[:1].isupper():
+            continue
+        nxt = doc[t.i + 1].lower_ if t.i + 1 < len(doc) else ""
+        after_name = t.i > 0 and is_name_token(doc[t.i - 1])
+        if _DOMAIN.match(t.text):
+            out.append(Cand(t.i, t.i + 1, "ORG"))
+        elif nxt in _REPORT_WORDS and t.is_alpha and not after_name and t.ent_type_ != "PERSON" \
+                and t.pos_ == "PROPN" and fold(t.text) not in load().titles:
+            out.append(Cand(t.i, t.i + 1, "ORG"))
     return out
 
 
@@ -947,6 +972,9 @@ def _decide(doc: Doc, key: str, cs: list[Cand], places: set[str], full_persons: 
         return "ORG"
     if any(_org_context(doc, c.start, c.end) for c in cs) and len(words) == 1 and key not in parts:
         return "ORG"
+    if len(span.text.split()) == 1 and key not in parts and (_DOMAIN.match(span.text) or any(
+            c.end < len(doc) and doc[c.end].lower_ in ("correspondent", "correspondents", "reporter") for c in cs)):
+        return "ORG"                     # "Kun.uz", "the Trend correspondent"
     if any(_state_context(doc, c.start) for c in cs) and not votes["PERSON"] and key not in parts:
         return "PLACE"
     if any(_before_place_noun(doc, c.end) for c in cs) and not any(_person_context(doc, c.start, c.end) for c in cs):
@@ -1013,6 +1041,8 @@ def candidates(doc: Doc) -> tuple[list[Cand], list[Cand]]:
             cands = [c for c in cands if c not in overlapping] + [extra] + rests
     taken = {i for c in cands + strong for i in range(c.start, c.end)}
     cands += _acronym_candidates(doc, taken) + _bare_body_candidates(doc, taken)
+    taken = {i for c in cands + strong for i in range(c.start, c.end)}
+    cands += _media_candidates(doc, taken)
     for extra in _org_name_candidates(doc):
         overlapping = [c for c in cands if c.start < extra.end and extra.start < c.end]
         if all(c.start >= extra.start and c.end <= extra.end and (c.end - c.start) < (extra.end - extra.start)
