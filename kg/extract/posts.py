@@ -268,6 +268,11 @@ def find_posts(doc: Doc) -> list[PostFinding]:
             if person is not None:
                 found.append(PostFinding(person, title, org, sent, "appointment",
                                          dismissed=appoint_lemma(verb) in DISMISS_LEMMAS))
+        elif has_as and verb.lemma_.lower() in APPOINT_NOUNS and verb.pos_ == "NOUN":
+            # "congratulated Ivo Sand on his appointment as Governor", "Sand's election as Speaker"
+            person = _possessor(ix, verb)
+            if person is not None:
+                found.append(PostFinding(person, title, org, sent, "appointment"))
         elif has_as:
             prev = ix.end.get(k + 1)
             if prev is not None and prev.label_ == "PERSON":
@@ -283,6 +288,23 @@ def find_posts(doc: Doc) -> list[PostFinding]:
                 else:
                     found.append(PostFinding(prev, title, org, sent, "capacity"))
     return found
+
+
+APPOINT_NOUNS = frozenset({"appointment", "reappointment", "election", "re-election", "reelection", "nomination"})
+
+
+def _possessor(ix: _Index, noun) -> Span | None:
+    """Whose appointment: "X's appointment", or "his"/"her" for the last person named before."""
+    for c in noun.children:
+        if c.dep_ != "poss":
+            continue
+        m = ix.by_token.get(c.i)
+        if m is not None and m.label_ == "PERSON":
+            return m
+        if c.lower_ in ("his", "her"):
+            before = [m for m in ix.mentions if m.end <= c.i and m.label_ == "PERSON"]
+            return before[-1] if before else None
+    return None
 
 
 def _verb_before(doc: Doc, mention: Span):
