@@ -302,8 +302,24 @@ def _possessor(ix: _Index, noun) -> Span | None:
         if m is not None and m.label_ == "PERSON":
             return m
         if c.lower_ in ("his", "her"):
-            before = [m for m in ix.mentions if m.end <= c.i and m.label_ == "PERSON"]
-            return before[-1] if before else None
+            # "congratulated Ivo Sand on his appointment": the one congratulated; without such an
+            # object ("conveying congratulations on her election") nobody is guessed
+            verb = noun
+            for _ in range(3):
+                if verb.head.i == verb.i:
+                    break
+                verb = verb.head
+                if verb.pos_ == "VERB":
+                    break
+            for o in verb.children if verb.pos_ == "VERB" else ():
+                if o.dep_ != "dobj":
+                    continue
+                m = ix.by_token.get(o.i)
+                if m is not None and m.label_ == "PERSON":
+                    return m
+                if o.lower_ in ("him", "her"):
+                    before = [m for m in ix.mentions if m.end <= o.i and m.label_ == "PERSON"]
+                    return before[-1] if before else None
     return None
 
 
