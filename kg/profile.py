@@ -150,12 +150,16 @@ class Profile:
     events: Page | None = None         # events of an actor / at a place
     event_years: dict[int, int] = field(default_factory=dict)
     mention_years: dict[int, int] = field(default_factory=dict)
+    events_undated: int = 0            # events (of all pages) without a date
+    mentions_undated: int = 0          # articles mentioning it without a publication date
     mentions: Page | None = None       # articles mentioning it
     coactors: list[tuple[Ref, int]] = field(default_factory=list)
     coactor_edges: list[tuple[str, str, int]] = field(default_factory=list)
     sources: list[Source] = field(default_factory=list)   # for a fact itself (event, membership)
     participants: list[tuple[Ref, str]] = field(default_factory=list)
     article: ArticleText | None = None
+    #: for an article: its publication date, "" when it is not known (None: not an article)
+    published: str | None = None
 
 
 #: How many quads of a small resource (an event, a membership, a sentence) one scan reads.
@@ -195,6 +199,7 @@ class Lookup:
         self._labels: dict[Term, str] = {}
         self._facts: dict[Term, Facts] = {}
         self._first: dict[tuple[Term, NamedNode], Term | None] = {}
+        self._articles: dict[Term, bool] = {}
 
     def learn(self, quads: list[Any]) -> None:
         """Take labels from quads already read (a description's context), longest name first."""
@@ -224,6 +229,13 @@ class Lookup:
             found = objects(self.store, subject, predicate, 1)
             self._first[key] = found[0].object if found else None
         return self._first[key]
+
+    def is_article(self, graph: NamedNode) -> bool:
+        """Whether the named graph is an article's (its name is the article, dated or not)."""
+        if graph not in self._articles:
+            self._articles[graph] = next(iter(self.store.store.quads_for_pattern(graph, _TYPE, NG.Article, graph)),
+                                         None) is not None
+        return self._articles[graph]
 
     def values(self, subject: Term, predicate: NamedNode, limit: int = 20) -> list[Term]:
         return [q.object for q in objects(self.store, subject, predicate, limit)]
@@ -263,8 +275,7 @@ class Lookup:
         f = self.facts(fact)
         articles = f.get(_DERIVED)[:limit]
         if not articles:
-            articles = [g for g in f.graphs if isinstance(g, NamedNode)
-                        and self.first(g, _DATE) is not None][:limit]
+            articles = [g for g in f.graphs if isinstance(g, NamedNode) and self.is_article(g)][:limit]
         evidence = f.get(_EVIDENCE)
         out = []
         for a in articles:
@@ -294,13 +305,17 @@ MAX_LINKS_READ = 50_000
 
 
 # Memberships grouped by what the page is not about; the date is that of the article stating it.
+# An undated article gives no date, and MIN/MAX over a group with an unbound value are unbound
+# in Oxigraph, so they run over the dates as strings with an empty/"~" stand-in for undated (ISO
+# dates sort as strings), and the cast back to xsd:date makes the stand-in unbound again.
 _MEMBERSHIPS = {
     "member": ("?role ?org", "?m org:member ?s . OPTIONAL { ?m org:role ?role } OPTIONAL { ?m org:organization ?org }"),
     "organization": ("?person ?role", "?m org:organization ?s . OPTIONAL { ?m org:member ?person } OPTIONAL { ?m org:role ?role }"),
     "role": ("?person ?org", "?m org:role ?s . OPTIONAL { ?m org:member ?person } OPTIONAL { ?m org:organization ?org }"),
 }
 _MEMBERSHIP_GROUPS = """
-SELECT ?s {keys} (MIN(?d) AS ?first) (MAX(?d) AS ?last) (COUNT(DISTINCT ?g) AS ?n) (MAX(?m) AS ?m1) WHERE {{
+SELECT ?s {keys} (xsd:date(MIN(COALESCE(STR(?d), "~"))) AS ?first) (xsd:date(MAX(COALESCE(STR(?d), ""))) AS ?last)
+       (COUNT(DISTINCT ?g) AS ?n) (MAX(?m) AS ?m1) WHERE {{
   GRAPH ?g {{ {pattern} }}
   OPTIONAL {{ ?g schema:datePublished ?d }}
 }} GROUP BY ?s {keys} ORDER BY DESC(?last) {keys} LIMIT %d OFFSET %d"""
@@ -331,13 +346,18 @@ def profile(store: GraphStore, d: Description, pages: dict[str, int] | None = No
     for via, pred in (("actor", SEM.hasActor), ("place", SEM.hasPlace)):
         if counts.get(pred):
             dated, p.event_years = _dated(store, node, via)
+            p.events_undated = sum(1 for _, date in dated if date is None)
             p.events = _events(look, node, dated, pages.get("events", 1))
             if via == "actor":
                 p.coactors, p.coactor_edges = _who_met_whom(look, node, [e for e, _ in dated[:RECENT_EVENTS]])
             break
     if counts.get(SCHEMA.mentions):
         dated, p.mention_years = _dated(store, node, "mentions")
+        p.mentions_undated = sum(1 for _, date in dated if date is None)
         p.mentions = _mentions(store, look, node, dated, pages.get("mentions", 1))
+    if NG.Article in d.values(RDF.type):
+        date = next(iter(d.values(_DATE)), None)
+        p.published = date.value if date is not None else ""
 
     own = {st.predicate for st in d.outgoing}
     if NG.evidence in own or PROV.wasDerivedFrom in own or SEM.hasActor in own or ORG.member in own:

@@ -2,7 +2,8 @@
 
 - :func:`timeline`: a time axis by year with how often the resource was in the news and in
   events each year (bars), the events of the page (dots, each a link) and the posts held
-  (bars from first to last seen);
+  (bars from first to last seen); what has no date (an undated article, an event it does not
+  date) is not drawn at any made-up date, and a line under the axis says how many there are;
 - :func:`who_met_whom`: the actors the resource shared events with, around it, with lines as
   thick as the number of shared events, plus the lines among them.
 
@@ -100,9 +101,23 @@ def timeline(p: Profile, href: Href, width: int = 760) -> Markup | None:
              f'<text x="{x(y) + 2:.1f}" y="{axis_y + 14:.1f}" class="tick">{y}</text>'
              for y in range(y0, y1, step)]
     height = axis_y + 20
+    note = undated_note(p, posts)
+    if note:
+        rows.append(f'<text x="4" y="{height + 8:.1f}" class="undated">{escape(note)}</text>')
+        height += 16
     svg = (f'<svg class="timeline" role="img" aria-label="Timeline" viewBox="0 0 {width} {height:.0f}" '
            f'width="100%" xmlns="http://www.w3.org/2000/svg">' + "".join(ticks + lanes + rows) + "</svg>")
     return Markup(svg)
+
+
+def undated_note(p: Profile, posts: list | None = None) -> str:
+    """How many of the things the timeline could show have no date ("" when none)."""
+    if posts is None:
+        posts = list(p.posts.rows) if p.posts else []
+    counts = ((p.events_undated, "event"), (p.mentions_undated, "article"),
+              (sum(1 for r in posts if r.first is None and r.last is None), "post"))
+    parts = [f"{n} {what}{'s' if n != 1 else ''}" for n, what in counts if n]
+    return f"Not on the time axis (no date known): {', '.join(parts)}" if parts else ""
 
 
 def who_met_whom(center: Ref, neighbours: list[tuple[Ref, int]], edges: list[tuple[str, str, int]],

@@ -28,9 +28,10 @@ SELECT ?kind ?e ?label (COUNT(DISTINCT ?a) AS ?articles) (COUNT(DISTINCT ?m) AS 
   ?a schema:mentions ?e . ?e a ?kind ; rdfs:label ?label .
   OPTIONAL { ?m itsrdf:taIdentRef ?e }
 } GROUP BY ?e ?label ?kind ORDER BY DESC(?articles) DESC(?mentions) ?label LIMIT 5"""
+# newest first; undated articles (no schema:datePublished) after every dated one
 _RECENT = """
-SELECT ?a ?headline ?date WHERE { ?a a ng:Article ; schema:headline ?headline ; schema:datePublished ?date }
-ORDER BY DESC(?date) LIMIT 10"""
+SELECT ?a ?headline ?date WHERE { ?a a ng:Article ; schema:headline ?headline OPTIONAL { ?a schema:datePublished ?date } }
+ORDER BY DESC(BOUND(?date)) DESC(?date) ?a LIMIT 10"""
 
 
 @bp.get("/")
@@ -42,7 +43,8 @@ def home():
             "articles": int(r["articles"].value)}
            for kind in ("Person", "Organization", "Place")
            for r in store.query(_TOP, substitutions={"kind": NamedNode(NG_NS + kind)})]
-    recent = [{"href": local_href(r["a"].value), "headline": r["headline"].value, "date": r["date"].value}
+    recent = [{"href": local_href(r["a"].value), "headline": r["headline"].value or local_href(r["a"].value).rsplit("/", 1)[-1],
+               "date": r["date"].value if r["date"] is not None else None}
               for r in store.query(_RECENT)]
     from server.reports import catalogue
     from server.editor import editor_context

@@ -33,7 +33,7 @@ def test_jsonl_good_lines_are_read_and_bad_lines_named():
 
 @pytest.mark.parametrize("content, reason", [
     (b"", "empty file"),
-    (b"no date line here\n\nbody", "line 1 must be"),
+    (b" date soon Headline\n\nbody", "line 1 must be"),   # a file without a date line is undated (test_undated)
     (b" date 2022-13-45 Headline\n\nBody", "not a valid YYYY-MM-DD date"),
     (b" date 2022-01-01 Headline\n\nBad \xff\xfe bytes", "invalid UTF-8"),
     (b"\x00\x01\x02binary", "binary file"),

@@ -22,7 +22,7 @@ def kg(*args, **kw):
 
 def test_ingest_reports_bad_files_ingests_the_rest_and_exits_nonzero(tmp_path):
     bad = tmp_path / "bad.txt"
-    bad.write_text("this is not an article")
+    bad.write_text(" date soon this is not an article")   # (a file without a date line is an undated article)
     r = kg("ingest", "--quiet", "--store", str(tmp_path / "db"), str(SEEDS), str(bad))
     assert r.returncode == 1
     assert f"{bad}:1: line 1 must be" in r.stderr

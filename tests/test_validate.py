@@ -96,7 +96,8 @@ def test_dates_are_xsd_dates_and_labels_are_not_empty(validator, appointment):
     g.set((PERSON, RDFS.label, Literal("  ")))
     found = messages(validator, g)
     assert (f"<{APPOINTMENT_ARTICLE}>",
-            "An article has exactly one publication date (schema:datePublished), an xsd:date.") in found
+            "An article has at most one publication date (schema:datePublished), an xsd:date; "
+            "an undated article has none.") in found
     assert (f"<{PERSON}>", "A label (rdfs:label) is a non-empty string.") in found
 
 

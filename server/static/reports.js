@@ -98,13 +98,21 @@
   }
 
   function timeline(figure, spec, rows) {
-    const items = rows.map((r) => {
+    // A row without a date (an undated article's post, say) is not drawn at a made-up date; a
+    // line under the axis says how many there are.
+    const all = rows.map((r) => {
       const s = time(r[spec.start]);
       const e = spec.end ? time(r[spec.end]) : s;
       return { label: tail(r[spec.label]), s, e: Number.isNaN(e) ? s : e };
-    }).filter((it) => !Number.isNaN(it.s)).slice(0, 60);
-    const width = 900, left = 240, right = 30, rowH = 22, height = items.length * rowH + 50;
+    });
+    const items = all.filter((it) => !Number.isNaN(it.s)).slice(0, 60);
+    const undated = all.filter((it) => Number.isNaN(it.s)).length;
+    const width = 900, left = 240, right = 30, rowH = 22, height = items.length * rowH + 50 + (undated ? 18 : 0);
     const svg = svgFor(figure, "timeline", width, height);
+    if (undated) {
+      el("text", { x: 8, y: height - 6, class: "undated" }, svg,
+        `${undated} row${undated === 1 ? "" : "s"} without a date, not drawn`);
+    }
     if (!items.length) return;
     const t0 = Math.min(...items.map((it) => it.s)), t1 = Math.max(...items.map((it) => it.e));
     const span = Math.max(t1 - t0, 86400000);
@@ -116,7 +124,7 @@
       el("rect", { x: sx(it.s) - (it.e === it.s ? 3 : 0), y: y + 3, width: w, height: rowH - 8, rx: 3, class: "span" }, svg)
         .appendChild(el("title", {}, null, `${it.label}: ${dateText(it.s)}${it.e !== it.s ? " \u2013 " + dateText(it.e) : ""}`));
     });
-    axisLabels(svg, [[sx(t0), t0], [sx(t0 + span), t0 + span]], left, width - right, height - 8, dateText);
+    axisLabels(svg, [[sx(t0), t0], [sx(t0 + span), t0 + span]], left, width - right, height - 8 - (undated ? 18 : 0), dateText);
   }
 
   function network(figure, spec, rows) {
