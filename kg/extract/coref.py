@@ -161,6 +161,16 @@ def _person_words(text: str) -> list[str]:
     return words
 
 
+def _antecedent(groups: list[EntityGroup], mention: Span) -> EntityGroup:
+    """Of several people with one surname, the one a surname alone means: the last named in full
+    before it ("Nurlan Haddad ... Haddad said ... Karim Haddad"), or the first when it comes
+    before them all (a headline)."""
+    def first_full(g: EntityGroup) -> int:
+        return min(m.start for m in g.mentions if len(_person_words(m.text)) >= 2)
+    before = [g for g in groups if first_full(g) < mention.start]
+    return max(before, key=first_full) if before else min(groups, key=first_full)
+
+
 def _group_persons(spans: list[Span]) -> list[EntityGroup]:
     full = [s for s in spans if len(_person_words(s.text)) >= 2]
     single = [s for s in spans if len(_person_words(s.text)) < 2]
@@ -181,6 +191,8 @@ def _group_persons(spans: list[Span]) -> list[EntityGroup]:
         fuzzy = [g for g in groups if any(similar_surname(_person_words(n)[-1], w) for n in g.names if len(_person_words(n)) >= 2)]
         firsts = [g for g in groups if any(_person_words(n)[0] == w for n in g.names if len(_person_words(n)) >= 2)]
         target = exact if len(exact) == 1 else fuzzy if len(fuzzy) == 1 else firsts if len(firsts) == 1 else []
+        if len(exact) > 1:
+            target = [_antecedent(exact, s)]   # two Haddads: the one named last before, or first
         if target:
             target[0].mentions.append(s)
             continue

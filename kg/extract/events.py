@@ -330,6 +330,9 @@ def relative_date(sentence: Span, article_date: dt.date | None, planned: bool = 
     if "tomorrow" in words:
         return article_date + dt.timedelta(days=1)
     clause = _clause_tokens(trigger) if trigger is not None else None
+    text = " ".join(t.lower_ for t in sentence if clause is None or t.i in clause)
+    if any(p in text for p in ("last week", "last month", "earlier this month", "earlier this week", "recently")):
+        return None          # happened, but not on the day the article was written
     for t in sentence:
         w = t.lower_
         if w in WEEKDAYS and (clause is None or t.i in clause):
@@ -409,6 +412,8 @@ def find_events(doc: Doc) -> list[EventFinding]:
                 document = " ".join(t.text for t in words if t.i < (d.i + 12)).strip() or None
             if docs and not any(t.lemma_.lower() in AGREEMENT_WORDS for t in docs[0].subtree) and len(signers) < 2:
                 continue  # "signed a decree": an act of one official, not an agreement
+            if not signers and not _people_subject(tok):
+                continue  # "the two countries have signed more than 100 documents": not these people
             ev = EventFinding("Signing", sent, tok, planned=_is_planned(tok), document=document,
                               place=ms.place_of(tok, ("in", "at")))
             ev.actors = [(m, "signatory") for m in signers]
@@ -486,6 +491,17 @@ def _nominal_event(ms: _Mentions, n: Token, kind: str, preps: tuple[str, ...],
     return ev
 
 
+_PEOPLE_NOUNS = frozenset({"minister", "ministers", "side", "sides", "party", "parties", "leader", "leaders",
+                           "delegation", "delegations", "head", "heads", "official", "officials", "president",
+                           "presidents", "speaker", "speakers", "chairman", "chairmen", "interlocutor",
+                           "interlocutors", "counterpart", "counterparts", "two", "both", "they"})
+
+
+def _people_subject(verb: Token) -> bool:
+    """"The ministers signed", "the two sides signed", "they signed": the people just named."""
+    return any(c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in _PEOPLE_NOUNS for c in verb.children)
+
+
 _YEAR = re.compile(r"^(1[89]|20)\d\d$")
 
 
@@ -500,6 +516,12 @@ def _background(f: EventFinding) -> bool:
         if _YEAR.match(t.text) and t.dep_ == "pobj" and t.head.lower_ in ("in", "since", "during", "until"):
             if article is None or int(t.text) != article.year:
                 return True
+        if t.lower_ == "since" and t.dep_ in ("prep", "mark") and t.head.i == f.trigger.i:
+            return True              # "Since then, the two countries have signed ..."
+        if t.lower_ == "year" and i > 0 and doc[i - 1].lower_ in ("last", "previous"):
+            return True              # "In March last year, the minister visited Ankara"
+        if t.lower_ == "ago" and i > 0 and doc[i - 1].lower_ in ("years", "decades", "months"):
+            return True
     return False
 
 
