@@ -346,7 +346,7 @@ def relative_date(sentence: Span, article_date: dt.date | None, planned: bool = 
 def find_events(doc: Doc) -> list[EventFinding]:
     ms = _Mentions(doc)
     out: list[EventFinding] = []
-    triggers = MEETING_VERBS | MEETING_NOUNS | CALL_NOUNS | VISIT_WORDS | ARRIVE_VERBS | SIGN_VERBS | {
+    triggers = MEETING_VERBS | MEETING_NOUNS | CALL_NOUNS | VISIT_WORDS | ARRIVE_VERBS | SIGN_VERBS | PHONE_VERBS | {
         "speak", "talk", "converse"}
     for tok in doc:
         lemma = tok.lemma_.lower()

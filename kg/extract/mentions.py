@@ -804,6 +804,8 @@ def _person_context(doc: Doc, start: int, end: int) -> bool:
     nxt = [t.lower_ for t in doc[end: end + 4]]
     if nxt[:2] == ["as", "the"] or (nxt and nxt[0] in ("said", "noted", "stressed", "told", "added")):
         return True
+    if nxt[:2] == [",", "who"] or nxt[:1] == ["who"]:
+        return True                          # "Marek Zarubin, who heads the Commission"
     if nxt and nxt[0] in _APPOINT_WORDS:
         return True
     if start >= 2 and doc[start - 1].text == ",":
@@ -975,7 +977,7 @@ def _decide(doc: Doc, key: str, cs: list[Cand], places: set[str], full_persons: 
     if len(span.text.split()) == 1 and key not in parts and (_DOMAIN.match(span.text) or any(
             c.end < len(doc) and doc[c.end].lower_ in ("correspondent", "correspondents", "reporter") for c in cs)):
         return "ORG"                     # "Kun.uz", "the Trend correspondent"
-    if any(_state_context(doc, c.start) for c in cs) and not votes["PERSON"] and key not in parts:
+    if any(_state_context(doc, c.start) for c in cs) and key not in parts and (len(words) == 1 or not votes["PERSON"]):
         return "PLACE"
     if any(_before_place_noun(doc, c.end) for c in cs) and not any(_person_context(doc, c.start, c.end) for c in cs):
         return "PLACE"                   # "the Kok Saray residence", "Tavrin airport"
@@ -1050,6 +1052,8 @@ def candidates(doc: Doc) -> tuple[list[Cand], list[Cand]]:
             cands = [c for c in cands if c not in overlapping] + [extra]
     taken = {i for c in cands + strong for i in range(c.start, c.end)}
     cands += _gazetteer_candidates(doc, taken)
+    stems = set(unknown_demonyms(doc).values())       # "Velmaria", beside "Velmarian officials"
+    cands += [Cand(t.i, t.i + 1, "PLACE") for t in doc if t.text in stems and t.i not in taken]
     taken = {i for c in cands + strong for i in range(c.start, c.end)}
     persons = _context_person_candidates(doc, taken, cands)
     for p in persons:

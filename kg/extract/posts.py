@@ -202,9 +202,12 @@ def find_posts(doc: Doc) -> list[PostFinding]:
         if at_person and (not lower or stop == title.end or (comma_person and qualified is not None)):
             person = ix.start[stop]
             org = org or ix.qualifier_before(title) or ix.antecedent_org(title)
-            found.append(PostFinding(person, title, org, sent,
-                                     "title-comma-person" if comma_person else "title-person",
-                                     state=ix.state_of(title, gap)))
+            # "Governor Ivo Sand was appointed last week": the titled person is the one appointed
+            verb = person.root.head if person.root.dep_ == "nsubjpass" else None
+            pattern = "appointment" if verb is not None and appoint_lemma(verb) else (
+                "title-comma-person" if comma_person else "title-person")
+            found.append(PostFinding(person, title, org, sent, pattern, state=ix.state_of(title, gap),
+                                     dismissed=pattern == "appointment" and appoint_lemma(verb) in DISMISS_LEMMAS))
             continue
         # apposition: PERSON , [the] [ORG's] TITLE [of ORG]   (and a chain of further ", TITLE")
         j = title.start - 1

@@ -88,6 +88,8 @@ def _bare_minister(doc: Doc, start: int, end: int) -> bool:
     word already says what they are ministers of."""
     if fold(doc[end - 1].text) != "minister":
         return False
+    if start > 0 and doc[start - 1].is_alpha and fold(doc[start - 1].text + " " + doc[start].text) in load().titles:
+        return False               # the "Minister" of "Prime Minister"
     return all(fold(t.text) in TITLE_MODIFIERS or t.text in "-‐" for t in doc[start:end - 1])
 
 
