@@ -404,6 +404,9 @@ def find_events(doc: Doc) -> list[EventFinding]:
             signers = ms.subject(tok)
             if not signers:
                 signers = [m for c in tok.children if c.dep_ == "agent" for p in c.children for m in ms.in_subtree(p)]
+            # "Vosk signed an agreement with Ivo Sand": the other party
+            signers += [m for m in ms.with_objects(tok) + [x for c in tok.children if c.dep_ == "dobj"
+                                                             for x in ms.with_objects(c)] if m not in signers]
             docs = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
             document = None
             if docs:

@@ -38,6 +38,8 @@ _BARE_BODIES = frozenset({"government", "cabinet", "parliament", "senate", "pres
                           "congress", "duma", "assembly", "council", "administration", "secretariat"})
 _ACTOR_VERBS = frozenset({"say", "meet", "tell", "note", "stress", "add", "receive", "hold", "visit", "sign",
                           "announce", "speak", "emphasize", "emphasise", "express", "thank"})
+#: Verbs whose subject is a person ("Okafor met with the minister").
+_HUMAN_VERBS = frozenset({"meet", "receive", "thank", "congratulate", "welcome", "phone", "greet", "shake"})
 _APPOINT_WORDS = frozenset({"elected", "appointed", "named", "re-elected", "nominated", "dismissed"})
 
 
@@ -126,10 +128,14 @@ def relabel(span: Span, label: str) -> str | None:
 
 def _ner_candidates(doc: Doc) -> list[Cand]:
     out = []
+    dl = doc._.ng_dateline
+    dl_end = next((t.i for t in doc if t.idx >= dl.end), None) if dl is not None else None
     for ent in doc.ents:
         label = _NER_LABELS.get(ent.label_)
         if label is None:
             continue
+        if dl_end is not None and ent.start < dl_end < ent.end:
+            ent = Span(doc, dl_end, ent.end, label=ent.label)   # "RUV - Okafor": the dateline ends first
         for part in split_on_newlines(doc, ent):
             for piece in _split_coordination(doc, part, label):
                 span = trim_span(piece)
@@ -328,6 +334,8 @@ def _org_name_candidates(doc: Doc) -> list[Cand]:
         i = max(j, i + 1)
     for t in doc.spans.get(TITLES_KEY, []):
         k = t.start - 1
+        if fold(t.text) == "minister":
+            continue                 # "Fisheries Minister": a portfolio, not an organization
         if k >= 0 and doc[k].pos_ == "PROPN" and is_name_token(doc[k]) and not load().is_gazetteer_place(doc[k].text) \
                 and not lex.is_demonym(doc[k].text) and (k == 0 or not is_name_token(doc[k - 1])) \
                 and fold(doc[k].text) not in TITLE_MODIFIERS:
@@ -983,6 +991,9 @@ def _decide(doc: Doc, key: str, cs: list[Cand], places: set[str], full_persons: 
         return "PLACE"                   # "the Kok Saray residence", "Tavrin airport"
     if votes["PERSON"] and (key in full_persons or key in parts):
         return "PERSON"
+    if len(span.text.split()) == 1 and any(c.end < len(doc) and doc[c.end].lemma_.lower() in _HUMAN_VERBS
+                                           and doc[c.end].pos_ == "VERB" for c in cs):
+        return "PERSON"                  # "Okafor met with ...": only people meet and receive
     if len(words) >= 2 and words[-1] in lone_persons and is_name_span(doc, cs[0].start, cs[0].end):
         return "PERSON"                  # "Kassym-Jomart Tokayev" (NER: ORG) beside "Tokayev" (PERSON)
     if votes["PERSON"] and len(words) == 1 and all(c.start > 0 and doc[c.start - 1].lower_ == "the" for c in cs):
