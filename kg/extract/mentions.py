@@ -895,9 +895,13 @@ def unknown_demonyms(doc: Doc) -> dict[str, str]:
     beside "Velmaria", "Ostravan" beside "Ostrava", "Karstian" beside "Karst". Maps the adjective
     to the place name. Only pairs the article writes both halves of count, and never a word of
     a person's name ("Petros Petrosian")."""
+    cached = doc.user_data.get("ng_demonyms")
+    if cached is not None:
+        return cached
     lex = load()
     words = {t.text for t in doc if t.is_alpha and t.text[:1].isupper()}
     persons = {i for e in doc.ents if e.label_ == "PERSON" for i in range(e.start, e.end)}
+    title_starts = {s.start for s in doc.spans.get(TITLES_KEY, [])}
     out: dict[str, str] = {}
     for t in doc:
         w = t.text
@@ -907,8 +911,7 @@ def unknown_demonyms(doc: Doc) -> dict[str, str]:
             continue
         nxt = doc[t.i + 1] if t.i + 1 < len(doc) else None
         adjectival = t.ent_type_ == "NORP" or (nxt is not None and nxt.text[:1].islower() and nxt.is_alpha
-                                               and nxt.pos_ in ("NOUN", "ADJ")) or any(
-            s.start == t.i + 1 for s in doc.spans.get(TITLES_KEY, []))          # "Ostravan PM"
+                                               and nxt.pos_ in ("NOUN", "ADJ")) or t.i + 1 in title_starts  # "Ostravan PM"
         if not adjectival:
             continue
         stems = [w[: -len(ending)] + r for ending, replacements in _DEMONYM_ENDINGS if w.endswith(ending)
@@ -916,6 +919,7 @@ def unknown_demonyms(doc: Doc) -> dict[str, str]:
         stems = [st for st in stems if len(st) >= 3 and st != w and st in words]
         if stems:
             out[w] = max(stems, key=len)      # "Velmarian": Velmaria rather than its capital Velmar
+    doc.user_data["ng_demonyms"] = out
     return out
 
 
@@ -1139,23 +1143,24 @@ def _complete_persons(doc: Doc, cands: list[Cand]) -> list[Cand]:
 
 def every_occurrence(doc: Doc, final: list[Cand]) -> list[Cand]:
     """Step 3: every other occurrence of a name found is a mention too, and so is a full name's
-    surname alone ("Dahl" after "Ingrid Dahl")."""
-    matcher = PhraseMatcher(doc.vocab, attr="ORTH")
-    seen: set[str] = set()
+    surname alone ("Dahl" after "Ingrid Dahl"). Names are matched token by token, exactly."""
+    names: dict[tuple[str, ...], str] = {}
     for c in final:
-        text = doc[c.start:c.end].text
-        if text not in seen:
-            seen.add(text)
-            matcher.add(c.label, [doc[c.start:c.end].as_doc()])
+        names.setdefault(tuple(t.text for t in doc[c.start:c.end]), c.label)
     for c in final:
         if c.label == "PERSON" and c.end - c.start >= 2 and is_name_token(doc[c.end - 1]):
-            surname = doc[c.end - 1].text
-            if surname not in seen:
-                seen.add(surname)
-                matcher.add("PERSON", [doc[c.end - 1:c.end].as_doc()])
+            names.setdefault((doc[c.end - 1].text,), "PERSON")
+    by_first: dict[str, set[int]] = defaultdict(set)
+    for words in names:
+        by_first[words[0]].add(len(words))
     taken = {i for c in final for i in range(c.start, c.end)}
-    extra = [Cand(start, end, doc.vocab.strings[mid]) for mid, start, end in matcher(doc)
-             if not any(i in taken for i in range(start, end))]
+    extra = []
+    texts = [t.text for t in doc]
+    for i, first in enumerate(texts):
+        for n in by_first.get(first, ()):
+            words = tuple(texts[i:i + n])
+            if len(words) == n and words in names and not any(k in taken for k in range(i, i + n)):
+                extra.append(Cand(i, i + n, names[words]))
     return _non_overlapping(doc, final + extra)
 
 
