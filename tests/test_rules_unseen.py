@@ -311,3 +311,9 @@ def test_last_week_happened_but_not_on_the_articles_date(run):
     x = run("Governor Ivo Sand was appointed last week by the President.")
     [a] = [e for e in x.events if e.kind == "Appointment"]
     assert a.date is None
+
+
+def test_a_party_named_with_and_without_its_suffix_has_one_key(run):
+    a = run("The Zhasyl Party won the vote in Tavrin, its leader Ivo Sand said.")
+    b = run("Leaders of Zhasyl celebrated in Tavrin. The Zhasyl party took 40 seats.")
+    assert key(a, "Zhasyl Party") == key(b, "Zhasyl") == "organization:zhasyl"

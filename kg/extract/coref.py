@@ -390,13 +390,27 @@ def is_state_body(core: str) -> bool:
     return any(w in lex.org_heads for w in words) and (not rest or rest in lex.portfolios)
 
 
+#: Suffixes a name is also written without, in this article or the next: "AMANAT Party" and
+#: "Amanat", "Kazinform News Agency" and "Kazinform", "Belov Motors JSC" and "Belov Motors".
+_DROPPABLE_SUFFIXES = ("party", "news agency", "inc", "ltd", "llc", "jsc", "plc")
+
+
+def _without_legal_suffix(name: str) -> str | None:
+    key = name_key(name)
+    for suffix in _DROPPABLE_SUFFIXES:
+        if key.endswith(" " + suffix) and len(key) > len(suffix) + 2:
+            return key[: -len(suffix) - 1].strip()
+    return None
+
+
 def entity_key(group: EntityGroup, home: Country | None = None) -> str:
     """The key of an entity, which is also the local part of its IRI.
 
     Persons: the full name without honorifics. Places: the gazetteer's name for a country or
     city, whatever variant the text uses. Organizations: the core of the name and the country
     it belongs to ("Senate of the Kazakh Parliament", "Kazakh Senate" and, in a story filed in
-    Kazakhstan, "the Senate" are all ``senate-kazakhstan``), else the fullest name.
+    Kazakhstan, "the Senate" are all ``senate-kazakhstan``), else the fullest name without a
+    suffix it is also written without ("AMANAT Party" is ``amanat``).
     """
     lex = load()
     if group.kind == "Organization":
@@ -406,6 +420,9 @@ def entity_key(group: EntityGroup, home: Country | None = None) -> str:
             country = home
         if country is not None and core:
             return f"organization:{slugify(core + ' ' + country.name)}"
+        bare = _without_legal_suffix(group.slug_source)
+        if bare is not None:
+            return f"organization:{slugify(bare)}"
     if group.kind == "Place":
         c = group.country
         if c is not None and lex.country_by_name.get(fold(group.name)) is c:
