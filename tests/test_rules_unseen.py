@@ -317,3 +317,12 @@ def test_a_party_named_with_and_without_its_suffix_has_one_key(run):
     a = run("The Zhasyl Party won the vote in Tavrin, its leader Ivo Sand said.")
     b = run("Leaders of Zhasyl celebrated in Tavrin. The Zhasyl party took 40 seats.")
     assert key(a, "Zhasyl Party") == key(b, "Zhasyl") == "organization:zhasyl"
+
+
+def test_lower_case_titles_that_name_their_body(run):
+    x = run("Ivo Sand, chairman of the Karst Chamber of Commerce, said trade grew. The head of the Velmarian "
+            "Space Agency, Lena Vosk, spoke. Tomas Berg, a member of the delegation, agreed.")
+    p = posts(x)
+    assert ("person:ivo-sand", "Chairman", key(x, "Karst Chamber of Commerce")) in p
+    assert ("person:lena-vosk", "Head", key(x, "Velmarian Space Agency")) in p
+    assert not any(a == "person:tomas-berg" for a, _, _ in p)

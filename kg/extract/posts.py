@@ -199,7 +199,10 @@ def find_posts(doc: Doc) -> list[PostFinding]:
             nxt = ix.start.get(stop + 1)
             if nxt is not None and nxt.label_ == "PERSON":
                 at_person, stop, comma_person = True, stop + 1, True
-        if at_person and (not lower or stop == title.end or (comma_person and qualified is not None)):
+        of_org = org is not None and title.end < len(doc) and doc[title.end].lower_ == "of"
+        if at_person and (not lower or stop == title.end or (comma_person and (qualified is not None or of_org))):
+            # lower case only where the title is tied to its holder or names its organization:
+            # "the head of the Velmarian Space Agency, Lena Vosk"
             person = ix.start[stop]
             org = org or ix.qualifier_before(title) or ix.antecedent_org(title)
             # "Governor Ivo Sand was appointed last week": the titled person is the one appointed
@@ -227,8 +230,10 @@ def find_posts(doc: Doc) -> list[PostFinding]:
             if earlier:
                 person = earlier[-1].person
             break
-        if person is not None and (not lower or qual_before is not None):
-            gap = ix.walk_gap(title.end, allow_lower=True)
+        gap = ix.walk_gap(title.end, allow_lower=True) if person is not None else None
+        if person is not None and (not lower or qual_before is not None or (
+                gap.org is not None and title.end < len(doc) and doc[title.end].lower_ == "of")):
+            # "Ivo Sand, chairman of the Karst Chamber of Commerce": lower case, but of a body
             found.append(PostFinding(person, title, gap.org or ix.qualifier_before(title), sent, "apposition",
                                      state=ix.state_of(title, gap)))
             continue
