@@ -326,3 +326,17 @@ def test_lower_case_titles_that_name_their_body(run):
     assert ("person:ivo-sand", "Chairman", key(x, "Karst Chamber of Commerce")) in p
     assert ("person:lena-vosk", "Head", key(x, "Velmarian Space Agency")) in p
     assert not any(a == "person:tomas-berg" for a, _, _ in p)
+
+
+def test_remote_meetings_are_calls_and_welcoming_someone_a_meeting(run):
+    x = run("Arman Dosov held talks with Tomas Berg via videoconference. Anna Holm and Milos Kerec met online "
+            "on Monday. President Arman Dosov welcomed Prime Minister Lena Vosk at the airport. Vosk welcomed "
+            "the decision.")
+    calls = events(x, "PhoneCall")
+    assert ["person:arman-dosov", "person:tomas-berg"] in calls and ["person:anna-holm", "person:milos-kerec"] in calls
+    assert events(x, "Meeting") == [["person:arman-dosov", "person:lena-vosk"]]
+
+
+def test_an_apposition_with_a_states_adjective(run):
+    x = run("Ivo Sand, the Velmarian foreign minister, said trade with Velmaria's neighbours grew.")
+    assert ("person:ivo-sand", "Foreign Minister", None) in posts(x)

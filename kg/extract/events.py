@@ -22,7 +22,7 @@ from kg.extract.mentions import MENTIONS_KEY
 from kg.extract.text import name_key
 from kg.extract.text import MONTHS
 
-MEETING_VERBS = frozenset({"meet", "receive", "host"})
+MEETING_VERBS = frozenset({"meet", "receive", "host", "welcome"})
 MEETING_NOUNS = frozenset({"meeting", "talk", "talks", "negotiation", "negotiations", "audience", "meetings",
                            "conversation", "consultations", "discussions"})
 LIGHT_VERBS = frozenset({"hold", "have", "conduct", "make", "organize", "organise", "arrange", "attend"})
@@ -422,6 +422,9 @@ def find_events(doc: Doc) -> list[EventFinding]:
             ev.actors = [(m, "signatory") for m in signers]
             out.append(ev)
     out = [f for f in out if not _background(f)]
+    for f in out:
+        if f.kind == "Meeting" and _remote(f.trigger):
+            f.kind = "PhoneCall"        # "held talks via videoconference", "met online"
     out.extend(_statements(ms, doc))
     return out
 
@@ -525,6 +528,20 @@ def _background(f: EventFinding) -> bool:
             return True              # "In March last year, the minister visited Ankara"
         if t.lower_ == "ago" and i > 0 and doc[i - 1].lower_ in ("years", "decades", "months"):
             return True
+    return False
+
+
+_REMOTE_WORDS = frozenset({"videoconference", "video", "videolink", "phone", "telephone", "online", "zoom"})
+
+
+def _remote(tok: Token) -> bool:
+    """A meeting held at a distance: "via videoconference", "by video link", "met online"."""
+    head = tok.head if tok.pos_ in ("NOUN", "PROPN") and tok.head.pos_ in ("VERB", "AUX") else tok
+    for t in (tok, head):
+        for c in t.children:
+            if c.lower_ == "online" or (c.dep_ == "prep" and c.lower_ in ("via", "by", "over", "through", "in")
+                                        and any(g.lower_ in _REMOTE_WORDS for g in c.subtree)):
+                return True
     return False
 
 

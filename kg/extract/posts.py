@@ -148,6 +148,14 @@ class _Index:
             m = self.end.get(title.start - 1)
         return m if m is not None and m.label_ == label else None
 
+    def demonym_before(self, title: Span) -> Span | None:
+        """"the Velmarian foreign minister": the adjective of a state, known or the text's own."""
+        from kg.extract.mentions import unknown_demonyms
+        k = title.start - 1
+        if k >= 0 and (load().is_demonym(self.doc[k].text) or self.doc[k].text in unknown_demonyms(self.doc)):
+            return self.doc[k:k + 1]
+        return None
+
     def possessive_qualifier(self, title: Span) -> Span | None:
         """"Karst's foreign minister": the ORG or PLACE mention before "'s"."""
         k = title.start - 1
@@ -214,7 +222,7 @@ def find_posts(doc: Doc) -> list[PostFinding]:
             continue
         # apposition: PERSON , [the] [ORG's] TITLE [of ORG]   (and a chain of further ", TITLE")
         j = title.start - 1
-        qual_before = ix.qualifier_before(title) or ix.qualifier_before(title, "PLACE")
+        qual_before = ix.qualifier_before(title) or ix.qualifier_before(title, "PLACE") or ix.demonym_before(title)
         if qual_before is not None:
             j = qual_before.start - 1
         if j >= 0 and doc[j].lower_ == "the":
