@@ -340,3 +340,21 @@ def test_remote_meetings_are_calls_and_welcoming_someone_a_meeting(run):
 def test_an_apposition_with_a_states_adjective(run):
     x = run("Ivo Sand, the Velmarian foreign minister, said trade with Velmaria's neighbours grew.")
     assert ("person:ivo-sand", "Foreign Minister", None) in posts(x)
+
+
+def test_places_listed_before_a_plural_place_noun(run):
+    x = run("New governors were named in Lusk, Morvik and Tarnow districts on Monday.")
+    assert {"Lusk", "Morvik", "Tarnow"} <= names(x, "Place")
+
+
+def test_abbreviations_and_press_services_are_not_organizations(run):
+    x = run("GDP grew by 3%, the press service of the Velmarian Senate said. Addressing the Foreign Investors "
+            "Council, Ivo Sand spoke.")
+    assert not names(x) & {"GDP", "press service of the Velmarian Senate", "Addressing the Foreign Investors Council"}
+    assert "Foreign Investors Council" in names(x, "Organization")
+
+
+def test_a_lower_case_city_is_not_part_of_its_name_but_a_region_is(run):
+    x = run("The session took place in Tarnow city, the capital of Lusk region.")
+    assert "Tarnow" in names(x, "Place") and "Tarnow city" not in names(x)
+    assert "Lusk region" in names(x, "Place")

@@ -48,6 +48,7 @@ class Lexicons:
     cities: dict[str, str]                   # folded city name or variant (capitals too) -> its current name
     state_titles: frozenset[str]             # folded head words of titles held "of" a state
     place_nouns: frozenset[str]              # folded common nouns that follow a place's name
+    not_names: frozenset[str]                # folded capitalised words that name no entity ("GDP")
 
     def same_role(self, a: str, b: str) -> bool:
         """True for two titles of one post ("Speaker" and "Chairman")."""
@@ -118,4 +119,5 @@ def load() -> Lexicons:
         cities=city_names,
         state_titles=frozenset(fold(t) for t in _lines("state_titles.txt")),
         place_nouns=frozenset(fold(t) for t in _lines("place_nouns.txt")),
+        not_names=frozenset(fold(t) for t in _lines("not_names.txt")),
     )

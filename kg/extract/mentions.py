@@ -24,7 +24,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from kg.extract.lexicons import fold, load
-from kg.extract.text import (HONORIFICS, MONTHS, NAME_PARTICLES, TITLE_MODIFIERS, is_acronym, is_name_token,
+from kg.extract.text import (FUNCTION_WORDS, HONORIFICS, MONTHS, NAME_PARTICLES, TITLE_MODIFIERS, is_acronym, is_name_token,
                              name_key, split_on_newlines, trim_span)
 from kg.extract.titles import TITLES_KEY
 
@@ -111,6 +111,8 @@ def relabel(span: Span, label: str) -> str | None:
         return "PLACE"
     if len(span) == 1 and key in lex.org_heads and key not in _BARE_BODIES and not is_acronym(text):
         return None                          # "the Organization", "the Summit": a common noun
+    if key in lex.not_names or key.startswith(("press service", "press office", "press centre", "press center")):
+        return None                          # "GDP"; "the press service of X" is no entity of its own
     if lex.is_demonym(text):
         return None
     if _inside_title(span.doc, span.start, span.end):
@@ -329,6 +331,10 @@ def _org_name_candidates(doc: Doc) -> list[Cand]:
         while j > i and doc[j - 1].lower_ in _CONNECT:
             j -= 1
         for a, b in _segments(doc, i, j, title_tokens):
+            while a < b and (fold(doc[a].text) in FUNCTION_WORDS or doc[a].tag_ == "VBG"):
+                a += 1                   # "Addressing the Council": the name is "Council"
+            while a < b and doc[a].lower_ in _CONNECT:
+                a += 1
             if b - a >= 2 and any(fold(doc[k].text) in lex.org_heads for k in range(a, b)):
                 out.append(Cand(a, b, "ORG"))
         i = max(j, i + 1)
@@ -797,8 +803,10 @@ def _join_of(doc: Doc, cands: list[Cand]) -> list[Cand]:
 
 def _extend_place(doc: Doc, c: Cand) -> Cand:
     """"Karaganda" + "region" -> one place name."""
-    if c.end < len(doc) and doc[c.end].lower_ in _PLACE_SUFFIXES and doc[c.end].pos_ == "NOUN":
-        return Cand(c.start, c.end + 1, c.label, c.strong)
+    nxt = doc[c.end] if c.end < len(doc) else None
+    if nxt is not None and nxt.lower_ in _PLACE_SUFFIXES and nxt.pos_ == "NOUN" and (
+            nxt.text[:1].isupper() or nxt.lower_ not in ("city", "state", "republic")):
+        return Cand(c.start, c.end + 1, c.label, c.strong)   # not "Urganch city": Urganch
     return c
 
 
@@ -830,6 +838,23 @@ def _person_context(doc: Doc, start: int, end: int) -> bool:
         return True
     if start > 0 and fold(doc[start - 1].text).rstrip(".") in {h.rstrip(".") for h in HONORIFICS}:
         return True
+    return False
+
+
+def _in_place_list(doc: Doc, end: int) -> bool:
+    """A name in a list that ends with a plural place noun: "Khazar, Lusk and Varna districts"."""
+    i = end
+    for _ in range(12):
+        if i >= len(doc):
+            return False
+        t = doc[i]
+        if t.text[:1].islower() and t.is_alpha and t.lower_ not in ("and", "as", "well"):
+            low = t.lower_
+            singular = low[:-3] + "y" if low.endswith("ies") else low[:-1] if low.endswith("s") else None
+            return singular is not None and singular in load().place_nouns and t.pos_ == "NOUN"
+        if not (t.text in ("," , "-") or t.lower_ in ("and", "as", "well") or is_name_token(t)):
+            return False
+        i += 1
     return False
 
 
@@ -991,8 +1016,9 @@ def _decide(doc: Doc, key: str, cs: list[Cand], places: set[str], full_persons: 
         return "ORG"                     # "Kun.uz", "the Trend correspondent"
     if any(_state_context(doc, c.start) for c in cs) and key not in parts and (len(words) == 1 or not votes["PERSON"]):
         return "PLACE"
-    if any(_before_place_noun(doc, c.end) for c in cs) and not any(_person_context(doc, c.start, c.end) for c in cs):
-        return "PLACE"                   # "the Kok Saray residence", "Tavrin airport"
+    if any(_before_place_noun(doc, c.end) or _in_place_list(doc, c.end) for c in cs) and not any(
+            _person_context(doc, c.start, c.end) for c in cs):
+        return "PLACE"                   # "the Kok Saray residence", "Tavrin airport", "Lusk and Varna provinces"
     if votes["PERSON"] and (key in full_persons or key in parts):
         return "PERSON"
     if len(span.text.split()) == 1 and any(c.end < len(doc) and doc[c.end].lemma_.lower() in _HUMAN_VERBS
