@@ -358,3 +358,11 @@ def test_a_lower_case_city_is_not_part_of_its_name_but_a_region_is(run):
     x = run("The session took place in Tarnow city, the capital of Lusk region.")
     assert "Tarnow" in names(x, "Place") and "Tarnow city" not in names(x)
     assert "Lusk region" in names(x, "Place")
+
+
+def test_received_by_someone_is_a_meeting_they_host(run):
+    x = run("Speaker Miroslava Dvornik arrived in Velmar. Later the Speaker was received by Prime Minister "
+            "Annika Solberg-Ruud.")
+    [m] = [e for e in x.events if e.kind == "Meeting"]
+    assert [(a.entity, a.part) for a in m.actors] == [("person:annika-solberg-ruud", "host"),
+                                                     ("person:miroslava-dvornik", "guest")]

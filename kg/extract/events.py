@@ -355,12 +355,17 @@ def find_events(doc: Doc) -> list[EventFinding]:
             continue
         sent = tok.sent
         if tok.pos_ == "VERB" and lemma in MEETING_VERBS:
-            subj = ms.subject(tok)
-            objs = [m for c in tok.children if c.dep_ == "dobj" for m in ms.in_subtree(c)]
-            objs += ms.with_objects(tok)
-            objs = objs or ms.person_after(tok.i + 1, allow_with=True)
-            if not subj:
-                subj = ms.person_before(tok)
+            agents = [m for c in tok.children if c.dep_ == "agent" for p in c.children for m in ms.in_subtree(p)]
+            if agents:
+                # "the Speaker was received by Prime Minister Annika Solberg-Ruud": the agent hosts
+                subj, objs = agents, ms.subject(tok) or ms.person_before(tok)
+            else:
+                subj = ms.subject(tok)
+                objs = [m for c in tok.children if c.dep_ == "dobj" for m in ms.in_subtree(c)]
+                objs += ms.with_objects(tok)
+                objs = objs or ms.person_after(tok.i + 1, allow_with=True)
+                if not subj:
+                    subj = ms.person_before(tok)
             if lemma == "host" and not objs:
                 continue
             ev = EventFinding("Meeting", sent, tok, planned=_is_planned(tok), place=ms.place_of(tok, ("in", "at")))
