@@ -233,18 +233,23 @@ def title_references(doc: Doc) -> dict[Span, Span]:
             continue
         if t.end < len(doc) and (doc[t.end].lower_ == "of" or doc[t.end].text[:1].isupper()):
             continue                       # "the President of X", "the President Y": not a bare title
-        people = [v for v in holders.get(_role_key(lex, t.text), {}).values() if v[0] < t.start]
+        role = _role_key(lex, t.text)
+        people = [v for v in holders.get(role, {}).values() if v[0] < t.start]
+        if not people and role in _IMPLIED_BY:
+            people = [v for v in holders.get(_role_key(lex, _IMPLIED_BY[role]), {}).values() if v[0] < t.start]
         surnames = {name_key(p.text).split()[-1] for _, p in people}
         if len(surnames) == 1:
             out[t] = min(people, key=lambda v: v[0])[1]
         elif surnames:
-            # two presidents: "the President" is the story's own, named first and most often
-            first = min(people, key=lambda v: v[0])[1]
+            # two presidents: "the President" is the story's own, the one it names most (the
+            # first named of those)
             counts = Counter(name_key(m.text).split()[-1] for m in doc.spans.get(MENTIONS_KEY, []) if m.label_ == "PERSON")
-            top = name_key(first.text).split()[-1]
-            if all(counts[top] > counts[s] for s in surnames - {top}):
-                out[t] = first
+            out[t] = max(sorted(people, key=lambda v: v[0]), key=lambda v: counts[name_key(v[1].text).split()[-1]])[1]
     return out
+
+
+#: A bare title that may stand for the holder of another: "Head of State Dosov ... the President said".
+_IMPLIED_BY = {"president": "head of state", "head of state": "president"}
 
 
 def _role_key(lex, title: str) -> str:
