@@ -374,3 +374,21 @@ def test_received_by_someone_is_a_meeting_they_host(run):
     [m] = [e for e in x.events if e.kind == "Meeting"]
     assert [(a.entity, a.part) for a in m.actors] == [("person:annika-solberg-ruud", "host"),
                                                      ("person:miroslava-dvornik", "guest")]
+
+
+def test_a_title_the_parser_made_the_subject_still_appoints_its_holder(run):
+    x = run("Under a second decree, Deputy Prime Minister and Minister of Finance Hamdan bin Saeed Al Mazrawi "
+            "was reappointed for a new term. The Emir congratulated him on his appointment.")
+    assert events(x, "Appointment") == [["person:hamdan-bin-saeed-al-mazrawi"]]
+
+
+def test_an_election_years_ago_is_history(run):
+    x = run("Arman Dosov, who was first elected President in 2019, opened the session.", date="0000-00-00")
+    assert not events(x, "Appointment")
+
+
+def test_a_name_only_ever_at_or_in_is_a_place_and_him_is_not_the_congratulator(run):
+    x = run("The new minister took the oath at Qasr Al Noor in the capital. The Emir Tarik Halden congratulated "
+            "him on his appointment as Minister of Oil.")
+    assert "Qasr Al Noor" in names(x, "Place")
+    assert not events(x, "Appointment")

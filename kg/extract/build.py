@@ -11,7 +11,7 @@ from collections import Counter
 from spacy.tokens import Doc, Span as SpacySpan
 
 from kg.extract.coref import Entities, entity_key, group_entities, org_core
-from kg.extract.events import EventFinding, explicit_date, relative_date
+from kg.extract.events import EventFinding, explicit_date, is_background, relative_date
 from kg.extract.lexicons import Country, fold, load
 from kg.extract.mentions import MENTIONS_KEY
 from kg.extract.posts import PostFinding, finding_role, is_envoy_role, is_shared_role
@@ -237,6 +237,8 @@ class _Builder:
                 if actors:
                     events.append(Event("Statement", [Actor(actors[0].entity, "speaker")], quote=f.quote, **base))
         for f, post in appointments:
+            if is_background(f.title[0]):
+                continue        # "who was first elected President in 2019": history
             date = explicit_date(f.sentence, self.date) or relative_date(f.sentence, self.date)
             events.append(Event("Appointment", [Actor(post.person, "appointee")], date=date,
                                 place=default_place, status="happened", evidence=post.evidence, post=post,

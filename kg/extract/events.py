@@ -522,17 +522,21 @@ _YEAR = re.compile(r"^(1[89]|20)\d\d$")
 
 
 def _background(f: EventFinding) -> bool:
+    return is_background(f.trigger)
+
+
+def is_background(trigger: Token) -> bool:
     """History told as background: "Halas, who visited Tavrin in 2021", "after being elected
     president in 2019". The clause says a year, and not the article's."""
-    doc = f.trigger.doc
+    doc = trigger.doc
     article = doc._.ng_article_date
-    clause = _clause_tokens(f.trigger)
+    clause = _clause_tokens(trigger)
     for i in clause:
         t = doc[i]
         if _YEAR.match(t.text) and t.dep_ == "pobj" and t.head.lower_ in ("in", "since", "during", "until"):
             if article is None or int(t.text) != article.year:
                 return True
-        if t.lower_ == "since" and t.dep_ in ("prep", "mark") and t.head.i == f.trigger.i:
+        if t.lower_ == "since" and t.dep_ in ("prep", "mark") and t.head.i == trigger.i:
             return True              # "Since then, the two countries have signed ..."
         if t.lower_ == "year" and i > 0 and doc[i - 1].lower_ in ("last", "previous"):
             return True              # "In March last year, the minister visited Ankara"

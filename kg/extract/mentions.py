@@ -1019,6 +1019,10 @@ def _decide(doc: Doc, key: str, cs: list[Cand], places: set[str], full_persons: 
     if any(_before_place_noun(doc, c.end) or _in_place_list(doc, c.end) for c in cs) and not any(
             _person_context(doc, c.start, c.end) for c in cs):
         return "PLACE"                   # "the Kok Saray residence", "Tavrin airport", "Lusk and Varna provinces"
+    if len(words) >= 2 and votes["PERSON"] and all(c.start > 0 and doc[c.start - 1].lower_ in ("at", "in")
+                                                    for c in cs) and not any(
+            _person_context(doc, c.start, c.end) for c in cs):
+        return "PLACE"                   # "the oath was taken at Qasr Al Noor": people are not "at" or "in"
     if votes["PERSON"] and (key in full_persons or key in parts):
         return "PERSON"
     if len(span.text.split()) == 1 and any(c.end < len(doc) and doc[c.end].lemma_.lower() in _HUMAN_VERBS

@@ -214,7 +214,7 @@ def find_posts(doc: Doc) -> list[PostFinding]:
             person = ix.start[stop]
             org = org or ix.qualifier_before(title) or ix.antecedent_org(title)
             # "Governor Ivo Sand was appointed last week": the titled person is the one appointed
-            verb = person.root.head if person.root.dep_ == "nsubjpass" else None
+            verb = _passive_subject_of(person)
             pattern = "appointment" if verb is not None and appoint_lemma(verb) else (
                 "title-comma-person" if comma_person else "title-person")
             found.append(PostFinding(person, title, org, sent, pattern, state=ix.state_of(title, gap),
@@ -334,8 +334,26 @@ def _possessor(ix: _Index, noun) -> Span | None:
                 if m is not None and m.label_ == "PERSON":
                     return m
                 if o.lower_ in ("him", "her"):
-                    before = [m for m in ix.mentions if m.end <= o.i and m.label_ == "PERSON"]
-                    return before[-1] if before else None
+                    # not the one who congratulates: "him" is never the subject of its own clause
+                    subject = {t.i for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") for t in c.subtree}
+                    before = [m for m in ix.mentions if m.end <= o.i and m.label_ == "PERSON"
+                              and not any(i in subject for i in range(m.start, m.end))]
+                    # only as far back as the sentence before: further, "him" is anyone's guess
+                    prev_sent = ix.doc[o.sent.start - 1].sent.start if o.sent.start > 0 else 0
+                    return before[-1] if before and before[-1].start >= prev_sent else None
+    return None
+
+
+def _passive_subject_of(person: Span):
+    """The verb a person's name is the passive subject of, through the titles the parser may have
+    made the subject instead ("Deputy Prime Minister and Minister of Finance X was reappointed")."""
+    t = person.root
+    for _ in range(4):
+        if t.dep_ == "nsubjpass":
+            return t.head
+        if t.dep_ not in ("conj", "appos", "compound") or t.head.i == t.i:
+            return None
+        t = t.head
     return None
 
 
