@@ -392,3 +392,10 @@ def test_a_name_only_ever_at_or_in_is_a_place_and_him_is_not_the_congratulator(r
             "him on his appointment as Minister of Oil.")
     assert "Qasr Al Noor" in names(x, "Place")
     assert not events(x, "Appointment")
+
+
+def test_a_meeting_chaired_by_two(run):
+    x = run("A meeting of the border commissions of Velmaria and Karst, co-chaired by Deputy Prime Ministers "
+            "Lena Vosk and Ivo Sand, took place in Tavrin.")
+    [m] = [e for e in x.events if e.kind == "Meeting"]
+    assert sorted(a.entity for a in m.actors) == ["person:ivo-sand", "person:lena-vosk"] and m.place == "place:tavrin"

@@ -439,6 +439,22 @@ def find_events(doc: Doc) -> list[EventFinding]:
     return out
 
 
+def _agents_of(ms: _Mentions, n: Token, lemmas: tuple[str, ...]) -> list[Span]:
+    """The people "by" whom a meeting was chaired, led or attended: "a meeting, co-chaired by A and
+    B" (a participle on the noun) or "the meeting was attended by C" (the noun's passive verb)."""
+    out: list[Span] = []
+    verbs = [c for c in n.children if c.dep_ in ("acl", "relcl") and c.pos_ == "VERB"]
+    if n.dep_ == "nsubjpass" and n.head.pos_ == "VERB":
+        verbs.append(n.head)
+    for v in verbs:
+        if v.lemma_.lower() not in lemmas and v.lower_.removesuffix("ed").removesuffix("d") not in lemmas:
+            continue
+        for c in v.children:
+            if c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ == "by"):
+                out += [m for p in c.children for m in ms.in_subtree(p) if m not in out]
+    return out
+
+
 def _verb_above(tok: Token, limit: int = 3) -> Token | None:
     """The verb a prepositional phrase hangs on, through a noun or two ("exchanged views with the
     Ambassador ..., at a meeting": the parser may hang "at" on the Ambassador)."""
@@ -468,6 +484,8 @@ def _nominal_event(ms: _Mentions, n: Token, kind: str, preps: tuple[str, ...],
     hosts: list[Span] = []
     anchor = n
     head = n.head
+    # "a meeting ..., co-chaired by A and B", "the meeting was attended by C"
+    chairs = _agents_of(ms, n, ("chair", "co-chair", "cochair", "lead", "host", "attend", "hold"))
     if n.dep_ in ("dobj", "conj") and head.pos_ in ("VERB", "AUX") and head.lemma_.lower() in LIGHT_VERBS | {
             "exchange", "take", "hold"}:
         anchor = head
@@ -495,6 +513,8 @@ def _nominal_event(ms: _Mentions, n: Token, kind: str, preps: tuple[str, ...],
             guests = ms.person_after(n.i + 2)
         if not guests:
             return None
+    if chairs:
+        hosts = hosts + [c for c in chairs if c not in hosts]
     if need_guests and not guests and len(hosts) < 2:
         return None
     ev = EventFinding(kind, n.sent, n, planned=_is_planned(anchor) or _is_planned(n),
