@@ -55,9 +55,9 @@ def test_gold_facts_are_found(extractor, path: Path):
 # ---------------------------------------------------------------- holdout3: scored, not all-or-nothing
 
 HOLDOUT3 = sorted((FIXTURES / "holdout3").glob("*.txt"))
-#: Floors under the F1 measured when the rules for unseen news were written (entities 0.93, posts
-#: 0.89, events 0.84 by the team's scorer): a change that loses more than a few facts fails.
-FLOORS = {"entities": 0.90, "roles": 0.85, "events": 0.80}
+#: Floors under the F1 measured when the rules for unseen news were written (entities 0.94, posts
+#: 0.91, events 0.92 by the team's scorer): a change that loses more than a few facts fails.
+FLOORS = {"entities": 0.90, "roles": 0.86, "events": 0.86}
 
 
 def _f1(tp: int, fp: int, fn: int) -> float:
