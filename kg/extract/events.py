@@ -165,7 +165,7 @@ class _Mentions:
                     return found
                 if c.lemma_.lower() in _GROUP_SUBJECTS:
                     return []
-        if verb.dep_ in ("conj", "xcomp") and verb.head.pos_ in ("VERB", "AUX") and verb.head is not verb:
+        if verb.dep_ in ("conj", "xcomp") and verb.head.pos_ in ("VERB", "AUX") and verb.head.i != verb.i:
             return self.subject(verb.head, labels)
         return []
 
@@ -265,7 +265,7 @@ def _is_planned(tok: Token) -> bool:
     """
     chain = [tok]
     t = tok
-    while t.dep_ not in ("relcl", "advcl", "ccomp", "ROOT", "acl", "parataxis") and t.head is not t and len(chain) < 4:
+    while t.dep_ not in ("relcl", "advcl", "ccomp", "ROOT", "acl", "parataxis") and t.head.i != t.i and len(chain) < 4:
         t = t.head
         chain.append(t)
     for t in chain:
@@ -309,7 +309,7 @@ def explicit_date(sentence: Span, article_date: dt.date | None) -> dt.date | Non
 def _clause_tokens(trigger: Token) -> set[int]:
     """Token indices of the clause around a trigger (its verb's subtree, minus embedded clauses)."""
     head = trigger
-    while head.dep_ not in ("ROOT", "relcl", "advcl", "ccomp", "conj") and head.head is not head:
+    while head.dep_ not in ("ROOT", "relcl", "advcl", "ccomp", "conj") and head.head.i != head.i:
         head = head.head
     out, stack = set(), [head]
     while stack:
