@@ -10,7 +10,8 @@ from pathlib import Path
 
 import click
 
-from kg.config import PROJECT_ROOT, Settings
+from kg.config import Settings
+from kg.resources import SEEDS_DIR
 from kg.errors import NewsgraphError
 
 SETTINGS = Settings.from_env()
@@ -240,7 +241,7 @@ def demo(store_path: str, base_iri: str, host: str, port: int, no_serve: bool) -
     from server import serve_app
 
     store = open_store(store_path)
-    report = ingest_paths([PROJECT_ROOT / "seeds"], store, Minter(base_iri))
+    report = ingest_paths([SEEDS_DIR], store, Minter(base_iri))
     for err in report.failed:
         click.echo(f"error: {err}", err=True)
     click.echo(f"{report.summary()} -> {store_path}", err=True)
@@ -299,7 +300,7 @@ def validate(store_path: str, base_iri: str, articles: tuple[str, ...], run_reas
 
 @main.command()
 @click.option("--output", "-o", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=PROJECT_ROOT / "docs", show_default=True, help="Folder to write ontology.html and ontology.svg to.")
+              default=Path("docs"), show_default=True, help="Folder to write ontology.html and ontology.svg to.")
 @click.option("--no-diagram", is_flag=True, help="Skip the class diagram (it needs Graphviz's `dot`).")
 def docs(out_dir: Path, no_diagram: bool) -> None:
     """Write the ontology's documentation, generated from ontology/newsgraph.ttl.
@@ -342,9 +343,14 @@ def report(store_path: str, base_iri: str, fmt: str, queries_dir: Path, params: 
         if name and not show:
             raise
         store = None  # listing and --show work from the shipped files alone
+    if not Path(queries_dir).is_dir():
+        raise click.ClickException(f"no folder of canned reports at {queries_dir} (--queries-dir, KG_QUERIES_DIR)")
     reports = QueryStore(store, queries_dir, base_iri)
     if not name:
-        for q in reports.current().values():
+        found = reports.current()
+        if not found:
+            click.echo(f"no canned reports in {queries_dir} or the store", err=True)
+        for q in found.values():
             ps = " ".join(f"--{p.name} {p.type.upper()}" + ("" if p.required else "?") for p in q.params)
             click.echo(f"{q.name:28s} v{q.version:<3d} {q.title}  {ps}".rstrip())
         return

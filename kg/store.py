@@ -18,11 +18,10 @@ from typing import Any
 from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Store, Variable
 
 from kg import updates
-from kg.config import PROJECT_ROOT
+from kg.resources import ONTOLOGY_FILE, require
 from kg.errors import NewsgraphError, QuerySyntaxError
 from kg.vocab import DCTERMS, NG, ONTOLOGY_IRI, PREFIXES
 
-ONTOLOGY_FILE = PROJECT_ROOT / "ontology" / "newsgraph.ttl"
 #: quads written or removed between flushes of the write buffers (see GraphStore.wrote)
 FLUSH_AFTER_QUADS = 60_000
 #: a long write (GraphStore.long_write) reopens the store after writing this many quads...
@@ -77,8 +76,12 @@ class GraphStore:
         try:
             return cls(Store(str(path)), str(path))
         except OSError as e:
-            raise StoreError(f"cannot open the store at {path}: {e} "
-                             "(is another `kg` process writing to it?)") from None
+            if "lock" in str(e).lower():
+                raise StoreError(
+                    f"the store at {path} is in use by another process (a running `kg serve` or `kg ingest`): "
+                    "stop it first, or send the change through the running server (POST /update, PUT /store "
+                    "with the write token); `kg query` and `kg report` read it while it runs") from None
+            raise StoreError(f"cannot open the store at {path}: {e}") from None
 
     @classmethod
     def open_read_only(cls, path: str | os.PathLike[str]) -> "GraphStore":
@@ -99,7 +102,11 @@ class GraphStore:
         """Replace the ontology graph with the ontology file's triples; returns their number."""
         g = NamedNode(ONTOLOGY_IRI)
         from pyoxigraph import parse
-        quads = [Quad(t.subject, t.predicate, t.object, g) for t in parse(path=str(path), format=RdfFormat.TURTLE)]
+        path = require(path, "the ontology (Turtle)")
+        try:
+            quads = [Quad(t.subject, t.predicate, t.object, g) for t in parse(path=str(path), format=RdfFormat.TURTLE)]
+        except SyntaxError as e:
+            raise StoreError(f"the ontology {path} is not valid Turtle: {e}") from None
         self.replace_graph(ONTOLOGY_IRI, quads)
         return len(quads)
 

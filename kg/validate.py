@@ -18,11 +18,10 @@ from pyshacl import validate as shacl_validate
 from rdflib import RDF
 from rdflib.namespace import SH
 
-from kg.config import PROJECT_ROOT
+from kg.resources import SHAPES_FILE
 from kg.graphs import ArticleGraph, article_graphs, class_hierarchy, compact, ontology_graph, to_rdflib
 from kg.store import GraphStore
 
-SHAPES_FILE = PROJECT_ROOT / "ontology" / "shapes.ttl"
 
 VIOLATION, WARNING, INFO = "Violation", "Warning", "Info"
 

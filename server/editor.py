@@ -6,6 +6,7 @@ a plain form that posts the query and shows the HTML results table, so the edito
 """
 from __future__ import annotations
 
+from importlib.resources import files
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, render_template, send_from_directory
@@ -25,9 +26,14 @@ LIMIT 50"""
 FILES = ("yasgui.min.js", "yasgui.min.css")
 
 
+#: YASGUI's build as this package carries it (``static/yasgui`` links to ``node_modules`` in a
+#: clone; a wheel built after ``npm ci`` holds the files themselves).
+PACKAGED_YASGUI = Path(str(files("server") / "static" / "yasgui"))
+
+
 def yasgui_dir() -> Path | None:
     """The folder holding YASGUI's build, or None when ``npm ci`` did not run (no node)."""
-    folder = Path(current_settings().yasgui_dir)
+    folder = Path(current_settings().yasgui_dir or PACKAGED_YASGUI)
     return folder if all((folder / f).is_file() for f in FILES) else None
 
 

@@ -70,3 +70,17 @@ def test_query_from_file_and_report(disk_store_path, tmp_path):
            "--person", BASE + "id/person/sultan-raev")
     assert r.returncode == 0, r.stderr
     assert "Secretary-General" in r.stdout
+
+
+def test_a_store_held_by_a_running_server_is_refused_with_what_to_do(tmp_path):
+    from tests.conftest import start_server, stop_server
+    assert kg("ingest", "--quiet", "--store", str(tmp_path / "db"), str(SEEDS)).returncode == 0
+    proc, url = start_server(tmp_path / "db", tmp_path / "serve.log")
+    try:
+        r = kg("ingest", "--quiet", "--store", str(tmp_path / "db"), str(SEEDS))
+        assert r.returncode != 0
+        assert "in use by another process" in r.stderr and "POST /update" in r.stderr
+        q = kg("query", "--store", str(tmp_path / "db"), "--format", "json", PERSONS)
+        assert q.returncode == 0 and json.loads(q.stdout)["results"]["bindings"]
+    finally:
+        stop_server(proc)

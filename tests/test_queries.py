@@ -6,10 +6,10 @@ import pytest
 from pyoxigraph import QueryTriples
 
 from kg import query_run, queries
-from kg.config import PROJECT_ROOT
+from kg.resources import QUERIES_DIR
 from kg.errors import BadRequest, QuerySyntaxError
 
-CATALOGUE = queries.load_dir(PROJECT_ROOT / "queries")
+CATALOGUE = queries.load_dir(QUERIES_DIR)
 BASE = "http://localhost:5000/"
 
 

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from kg.config import PROJECT_ROOT
+from kg.resources import QUERIES_DIR
 from kg.errors import NotFound, QuerySyntaxError
 from kg.query_store import QUERIES_GRAPH, Gone, QueryStore
 from tests.reports_support import memory_copy
@@ -17,11 +17,11 @@ MINE = "#+ summary: People\n#+ tags: [people]\nSELECT ?person WHERE { ?person a 
 
 @pytest.fixture()
 def reports(seed_store):
-    return QueryStore(memory_copy(seed_store), PROJECT_ROOT / "queries", BASE)
+    return QueryStore(memory_copy(seed_store), QUERIES_DIR, BASE)
 
 
 def test_shipped_files_are_version_1_until_the_first_save_copies_them(reports):
-    shipped = (PROJECT_ROOT / "queries" / "who_met_whom.rq").read_text()
+    shipped = (QUERIES_DIR / "who_met_whom.rq").read_text()
     assert [(v.number, v.shipped) for v in reports.history("who_met_whom")] == [(1, True)]
     before = len(reports.store)
     q = reports.save("who_met_whom", shipped.replace("Who met whom", "Who met whom, revised"))

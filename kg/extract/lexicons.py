@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib.resources import files
 from pathlib import Path
 
 from kg.names import fold
 
-LEXICON_DIR = Path(__file__).with_name("lexicons")
+LEXICON_DIR = Path(str(files("kg.extract") / "lexicons"))
 
 
 def _lines(name: str) -> list[str]:
