@@ -39,11 +39,8 @@ TOKEN = "bench-token"
 
 
 def shared_tools() -> Path:
-    for c in (os.environ.get("KG_SHARED_TOOLS"), ROOT.parent / "shared" / "tools",
-              ROOT.parent.parent / "shared" / "tools", Path("/work/shared/tools")):
-        if c and (Path(c) / "sparql_load.py").is_file():
-            return Path(c)
-    sys.exit("shared/tools not found (set KG_SHARED_TOOLS)")
+    from bench.shared import shared_tools as find
+    return find("bench/endpoint.py (the synthetic corpus, the load generator and the query mix)")
 
 
 def free_port() -> int:

@@ -2,7 +2,7 @@
 """Benchmark: Linked Data pages of the most linked entities, next to a bare SPARQL DESCRIBE.
 
 On a store of at least 10,000 articles (by default the shared synthetic corpus,
-``/work/shared/tools/synth_news_kg.py --articles 10000``, whose IRIs are under
+``shared/tools/synth_news_kg.py --articles 10000`` (see bench/shared.py), whose IRIs are under
 ``https://w3id.org/newsgraph/``), it starts the real server (``kg serve``, waitress) and, for
 the N entities (people, organizations, places) with the most inbound links, times in one run:
 
@@ -34,7 +34,6 @@ from pathlib import Path
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
-SYNTH = Path("/work/shared/tools/synth_news_kg.py")
 SYNTH_BASE = "https://w3id.org/newsgraph/"
 TOP = """SELECT ?e (COUNT(*) AS ?n) WHERE {
   ?x ?p ?e . { ?e a foaf:Person } UNION { ?e a org:Organization } UNION { ?e a schema:Place }
@@ -53,7 +52,9 @@ def build_store(path: Path, articles: int, nquads: Path | None) -> None:
         nquads = Path(tempfile.gettempdir()) / f"newsgraph-synth-{articles}.nq"
         if not nquads.exists():
             print(f"generating {articles} synthetic articles -> {nquads}", file=sys.stderr)
-            subprocess.run([sys.executable, str(SYNTH), "--articles", str(articles), "--out", str(nquads)], check=True)
+            from bench.shared import shared_tools
+            synth = shared_tools("generating the corpus (or pass --nquads FILE)") / "synth_news_kg.py"
+            subprocess.run([sys.executable, str(synth), "--articles", str(articles), "--out", str(nquads)], check=True)
     print(f"loading {nquads} into {path}", file=sys.stderr)
     store = GraphStore.open(path)
     store.store.bulk_load(path=str(nquads), format=RdfFormat.N_QUADS)
