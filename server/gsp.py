@@ -15,7 +15,7 @@ import uuid
 from typing import Any
 
 from flask import Blueprint, Response, request
-from pyoxigraph import NamedNode, RdfFormat, parse
+from pyoxigraph import DefaultGraph, NamedNode, RdfFormat, parse
 
 from kg import formats
 from kg.errors import BadRequest, NewsgraphError, NotFound, UnsupportedMediaType
@@ -68,13 +68,17 @@ def _parse_body(base: str) -> list[Any]:
     triples: list[Any] = []
     for mimetype, data in parts:
         fmt = RdfFormat.from_media_type(mimetype) if mimetype else None
-        if fmt is None or fmt.supports_datasets:
+        # JSON-LD may hold named graphs too, but a graph's body is one graph: only its default one
+        if fmt is None or (fmt.supports_datasets and fmt != RdfFormat.JSON_LD):
             raise UnsupportedMediaType(
                 f"send the graph as Turtle, N-Triples, RDF/XML, JSON-LD or N3; got {mimetype or 'no Content-Type'}")
         try:
-            triples.extend(q.triple for q in parse(data, format=fmt, base_iri=base))
+            quads = list(parse(data, format=fmt, base_iri=base))
         except SyntaxError as e:
             raise BadRequest(f"the {fmt.name} body does not parse: {e}") from None
+        if any(not isinstance(q.graph_name, DefaultGraph) for q in quads):
+            raise BadRequest("the body names graphs of its own; send one graph (its triples) to one graph IRI")
+        triples.extend(q.triple for q in quads)
     return triples
 
 
