@@ -6,7 +6,7 @@
 
 What it does (everything under bench/out/, which git ignores):
 1. data: ``shared/tools/synth_news_kg.py --articles N`` (N-Quads, one named graph per article);
-2. loads it into a Newsgraph store (RocksDB, through ``kg.store.GraphStore``) and into each peer;
+2. loads it into a Newsgraph store (RocksDB, through ``kg.store.local.GraphStore``) and into each peer;
 3. serves it with ``kg serve`` (waitress + query worker processes), ``oxigraph serve
    --union-default-graph`` (PyPI ``oxigraph``, installed by this script in bench/out/venv-oxigraph)
    and, where it installs (Debian ``virtuoso-opensource``, with apt-get as root), Virtuoso;
@@ -85,7 +85,7 @@ def newsgraph_store(nq: Path) -> Path:
         sys.path.insert(0, str(ROOT))
         from pyoxigraph import RdfFormat
 
-        from kg.store import GraphStore
+        from kg.store.local import GraphStore
         t0 = time.monotonic()
         store = GraphStore.open(path)
         store.store.bulk_load(path=str(nq), format=RdfFormat.N_QUADS)

@@ -3,7 +3,7 @@
     python bench/extract.py [--articles 300] [--rounds 3] [--batch-size 16] [--dir FOLDER]
 
 Both run in this process on the same articles: the raw statistical pipeline in use
-(``kg.nlp.load_statistical_model``: en_core_web_md unless ``KG_SPACY_MODEL`` says otherwise, its
+(``kg.extract.pipeline.load_statistical_model``: en_core_web_md unless ``KG_SPACY_MODEL`` says otherwise, its
 ``nlp.pipe``) and Newsgraph's ``Extractor.extract_many`` (the same pipeline plus the rule
 components plus building the dataclasses). The articles are synthetic (bench/corpus.py), or the
 ones of ``--dir`` (real news, e.g. the team's dev set, whose long sentences cost the rules more).
@@ -21,9 +21,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.corpus import write_corpus  # noqa: E402
-from kg.articles import Article, read_paths  # noqa: E402
+from kg.read.articles import Article, read_paths  # noqa: E402
 from kg.extract import Extractor  # noqa: E402
-from kg.nlp import load_statistical_model  # noqa: E402
+from kg.extract.pipeline import load_statistical_model  # noqa: E402
 
 
 def timed(fn) -> tuple[float, float]:

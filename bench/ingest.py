@@ -39,7 +39,7 @@ KG = [sys.executable, "-m", "kg.cli"]
 
 # ---------------------------------------------------------------- the raw pipeline
 def _raw_worker(files: list[str]) -> int:
-    from kg.articles import read_seed_file
+    from kg.read.articles import read_seed_file
     from kg.extract import Extractor
     ex = Extractor()
     articles = [read_seed_file(Path(f)) for f in files]

@@ -46,7 +46,7 @@ def build_store(path: Path, articles: int, nquads: Path | None) -> None:
     sys.path.insert(0, str(ROOT))
     from pyoxigraph import RdfFormat
 
-    from kg.store import GraphStore
+    from kg.store.local import GraphStore
 
     if nquads is None:
         nquads = Path(tempfile.gettempdir()) / f"newsgraph-synth-{articles}.nq"

@@ -66,13 +66,13 @@ def ingest(store_path: str, base_iri: str, jobs: int | None, out: str | None, fo
     """
     from tqdm import tqdm
 
-    from kg.ingest import default_jobs, ingest_paths
+    from kg.ingest.run import default_jobs, ingest_paths
     from kg.iris import Minter
-    from kg.store import open_store
+    from kg.store.local import open_store
 
     check = None
     if strict:
-        from kg.validate import strict_check
+        from kg.ontology.validate import strict_check
         check = strict_check()
     store = None if out else open_store(store_path)
     report = ingest_paths(paths, store, Minter(base_iri), jobs=default_jobs() if jobs is None else jobs,
@@ -95,11 +95,11 @@ def load(store_path: str, base_iri: str, files: tuple[str, ...]) -> None:
     file that is not N-Quads is reported and skipped; a killed load is finished by running it
     again.
     """
-    from kg.bulk import load_nquads
+    from kg.ingest.bulk import load_nquads
     from kg.errors import BadRequest
-    from kg.ingest import settle_store
+    from kg.ingest.run import settle_store
     from kg.iris import Minter
-    from kg.store import open_store
+    from kg.store.local import open_store
 
     store = open_store(store_path)
     failed = []
@@ -127,9 +127,9 @@ def remove(store_path: str, base_iri: str, articles: tuple[str, ...]) -> None:
     """Remove articles (by identifier or IRI) and every fact taken from them, and nothing else."""
     from kg.errors import BadRequest, NotFound
     from kg.iris import Minter
-    from kg.store import open_store
+    from kg.store.local import open_store
 
-    from kg.ingest import remove_article
+    from kg.ingest.run import remove_article
 
     store = open_store(store_path)
     minter = Minter(base_iri)
@@ -161,9 +161,9 @@ def query(store_path: str, fmt: str, query_file, query: str | None) -> None:
     The contract's prefixes (ng:, foaf:, org:, sem:, prov:, dcterms:, skos:, schema:, rdfs:...)
     may be used without PREFIX lines.
     """
-    from kg import formats
-    from kg.store import open_store
-    from kg.tables import render_table
+    from kg.query import formats
+    from kg.store.local import open_store
+    from kg.query.tables import render_table
 
     if query_file is not None:
         query = query_file.read()
@@ -193,7 +193,7 @@ def export(store_path: str, fmt: str, output: str | None) -> None:
     from pyoxigraph import RdfFormat
 
     from kg.errors import BadRequest
-    from kg.store import GraphStore, is_remote
+    from kg.store.local import GraphStore, is_remote
 
     if is_remote(store_path):
         raise BadRequest("kg export reads a local store; dump a remote one with its server's own tools "
@@ -213,7 +213,7 @@ def export(store_path: str, fmt: str, output: str | None) -> None:
 @click.option("--threads", default=8, show_default=True, type=int, help="Worker threads.")
 def serve(store_path: str, host: str, port: int, threads: int) -> None:
     """Serve the store: SPARQL endpoint, Linked Data, canned queries and a browser UI."""
-    from kg.store import is_remote, open_store
+    from kg.store.local import is_remote, open_store
     from server import serve_app
 
     store = open_store(store_path)
@@ -235,9 +235,9 @@ def serve(store_path: str, host: str, port: int, threads: int) -> None:
 @click.option("--no-serve", is_flag=True, help="Only ingest the seeds.")
 def demo(store_path: str, base_iri: str, host: str, port: int, no_serve: bool) -> None:
     """Ingest the seed articles into the store and serve them at http://HOST:PORT/."""
-    from kg.ingest import ingest_paths
+    from kg.ingest.run import ingest_paths
     from kg.iris import Minter
-    from kg.store import open_store
+    from kg.store.local import open_store
     from server import serve_app
 
     store = open_store(store_path)
@@ -270,7 +270,7 @@ def validate(store_path: str, base_iri: str, articles: tuple[str, ...], run_reas
     Prints a report grouped by article; the exit status is 1 on any SHACL violation, OWL
     inconsistency or closed-world constraint violation (warnings do not count).
     """
-    from kg.store import GraphStore
+    from kg.store.local import GraphStore
 
     if (write_inferred or sample) and not run_reasoner:
         raise click.UsageError("--write-inferred and --sample go with --reason")
@@ -279,12 +279,12 @@ def validate(store_path: str, base_iri: str, articles: tuple[str, ...], run_reas
     store = GraphStore.open(store_path) if write_inferred else GraphStore.open_read_only(store_path)
     ok = True
     if not no_shacl:
-        from kg.validate import validate_store
+        from kg.ontology.validate import validate_store
         shacl = validate_store(store, articles or None)
         click.echo(shacl.text())
         ok = shacl.conforms
     if run_reasoner:
-        from kg.reason import reason_store, write_inferred as write_graph
+        from kg.ontology.reason import reason_store, write_inferred as write_graph
         owl = reason_store(store, reasoner=reasoner, identifiers=articles or None, sample=sample)
         click.echo(owl.text())
         ok = ok and owl.ok
@@ -308,7 +308,7 @@ def docs(out_dir: Path, no_diagram: bool) -> None:
     docs/ontology.html (every class and property with its label, comment, axioms and alignments)
     and docs/ontology.svg, the class diagram the README shows (rendered with Graphviz).
     """
-    from kg.docs import write_docs
+    from kg.ontology.docs import write_docs
 
     for path in write_docs(out_dir, diagram=not no_diagram):
         click.echo(f"wrote {path}")
@@ -332,10 +332,11 @@ def report(store_path: str, base_iri: str, fmt: str, queries_dir: Path, params: 
     Parameters: `kg report people_of_organization --org http://...` or `-P org=http://...`;
     `--limit N --offset N` page SELECT reports.
     """
-    from kg import formats, query_run
-    from kg.query_store import QueryStore
-    from kg.store import StoreError, open_store
-    from kg.tables import render_table
+    from kg.query import formats
+    from kg.reports import run as query_run
+    from kg.reports.saved import QueryStore
+    from kg.store.local import StoreError, open_store
+    from kg.query.tables import render_table
 
     try:
         store = open_store(store_path, read_only=True)

@@ -41,7 +41,7 @@ class Minter:
         return f"{self.id}event/{quote(identifier, safe='-._~')}-{index}"
 
     def entities_graph(self) -> str:
-        """The corpus-level graph giving each entity its one rdfs:label (see kg.resolve)."""
+        """The corpus-level graph giving each entity its one rdfs:label (see kg.resolve.resolver)."""
         return f"{self.base}graph/entities"
 
     def state_graph(self) -> str:

@@ -1,6 +1,6 @@
 """What extraction finds in one article, as plain dataclasses (no spaCy, no RDF).
 
-This is the boundary between :mod:`kg.extract` and :mod:`kg.mapping`: extraction produces an
+This is the boundary between :mod:`kg.extract` and :mod:`kg.mapping.quads`: extraction produces an
 :class:`ArticleExtraction`, mapping turns it into quads. Entities are referred to by a key local
 to the article; mapping mints the IRIs.
 """
@@ -18,7 +18,7 @@ ActorPart = Literal["host", "guest", "participant", "speaker", "appointee", "sig
 
 @dataclass(frozen=True)
 class Span:
-    """Character offsets ``[start, end)`` into :attr:`kg.articles.Article.text`."""
+    """Character offsets ``[start, end)`` into :attr:`kg.read.articles.Article.text`."""
 
     start: int
     end: int

@@ -17,8 +17,8 @@ from flask import Flask, current_app
 
 from kg.config import Settings
 from kg.iris import Minter
-from kg.query_store import QueryStore
-from kg.store import GraphStore
+from kg.reports.saved import QueryStore
+from kg.store.local import GraphStore
 
 
 def create_app(store: GraphStore, settings: Settings | None = None) -> Flask:

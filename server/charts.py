@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 from markupsafe import Markup, escape
 
-from kg.profile import Profile, Ref
+from kg.views.profile import Profile, Ref
 
 Href = Callable[[str], str]
 _PALETTE = {"Meeting": "#1f77b4", "PhoneCall": "#ff7f0e", "Phone call": "#ff7f0e", "Visit": "#2ca02c",

@@ -21,9 +21,9 @@ from flask import Request, Response, current_app, request
 from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, Triple
 from werkzeug.http import http_date, is_resource_modified
 
-from kg import formats
-from kg.describe import Description
-from kg.jsonld import Compactor, build_context
+from kg.query import formats
+from kg.views.describe import Description
+from kg.views.jsonld import Compactor, build_context
 from kg.vocab import DCTERMS, FOAF, ONTOLOGY_IRI, RDF, XSD
 from server import current_minter, current_store
 

@@ -17,9 +17,9 @@ from typing import Any
 from flask import Blueprint, Response, request
 from pyoxigraph import DefaultGraph, NamedNode, RdfFormat, parse
 
-from kg import formats
+from kg.query import formats
 from kg.errors import BadRequest, NewsgraphError, NotFound, UnsupportedMediaType
-from kg.executor import QueryJob
+from kg.query.executor import QueryJob
 from server import current_store
 from server.auth import check_write_token
 from server.negotiate import negotiate

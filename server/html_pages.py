@@ -1,7 +1,7 @@
 """The HTML forms of Linked Data documents: resource pages, article pages, the ontology, 404s.
 
-Views only shape data for the templates: the data comes from ``kg.describe`` (triples),
-``kg.profile`` (posts, events, sources) and ``kg.ontology_view`` (documented terms); the small
+Views only shape data for the templates: the data comes from ``kg.views.describe`` (triples),
+``kg.views.profile`` (posts, events, sources) and ``kg.ontology.view`` (documented terms); the small
 charts are SVG drawn by ``server.charts``. Text and labels are escaped by Jinja (autoescape) or
 by :func:`markupsafe.escape` in the article markup.
 """
@@ -13,11 +13,11 @@ from flask import Response, render_template, request
 from markupsafe import Markup, escape
 from pyoxigraph import Literal, NamedNode, Triple
 
-from kg import formats
-from kg.describe import Description
-from kg.ontology_view import document_ontology
-from kg.profile import ArticleText, Lookup, Ref, profile
-from kg.tables import term_text
+from kg.query import formats
+from kg.views.describe import Description
+from kg.ontology.view import document_ontology
+from kg.views.profile import ArticleText, Lookup, Ref, profile
+from kg.query.tables import term_text
 from kg.vocab import NG, ONTOLOGY_IRI, RDF, RDFS
 from server import charts, current_store
 from server import documents as docs

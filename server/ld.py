@@ -15,7 +15,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, redirect, request
 from pyoxigraph import NamedNode
 
-from kg import describe as ld_describe
+from kg.views import describe as ld_describe
 from kg.errors import BadRequest
 from kg.vocab import ONTOLOGY_IRI
 from server import current_store

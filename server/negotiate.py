@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Request
 from werkzeug.datastructures import MIMEAccept
 
-from kg import formats
+from kg.query import formats
 from kg.errors import NotAcceptable
 
 HTML = "text/html"

@@ -10,8 +10,8 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
-from kg import formats
-from kg.queries import MAX_PAGING, CannedQuery, Param
+from kg.query import formats
+from kg.reports.catalogue import MAX_PAGING, CannedQuery, Param
 
 _SCHEMAS = {
     "iri": {"type": "string", "format": "uri"},

@@ -14,7 +14,7 @@ from typing import Any
 from flask import Flask, Response, current_app, request
 
 from kg.errors import NewsgraphError, PayloadTooLarge, UnsupportedMediaType
-from kg.executor import InlineExecutor, ProcessExecutor, make_executor
+from kg.query.executor import InlineExecutor, ProcessExecutor, make_executor
 from server import current_settings, current_store
 
 requests_log = logging.getLogger("newsgraph.requests")
@@ -108,7 +108,7 @@ class QueryLog:
 
 
 class StreamBody:
-    """A WSGI response body over an :class:`kg.executor.Execution`.
+    """A WSGI response body over an :class:`kg.query.executor.Execution`.
 
     An object, not a generator, so that ``close()`` reaches the execution (and the log line is
     written) even when the body is never iterated: Werkzeug answers HEAD without iterating.

@@ -10,7 +10,7 @@
     GET    /queries/{name}/versions/{n}[/run]        one version, and running it
     GET    /openapi.json                             OpenAPI 3 description generated from the reports
 
-The logic lives in :mod:`kg.queries`, :mod:`kg.query_run` and :mod:`kg.query_store`; these views
+The logic lives in :mod:`kg.reports.catalogue`, :mod:`kg.reports.run` and :mod:`kg.reports.saved`; these views
 only speak HTTP (the datasette ``stored_queries`` split).
 """
 from __future__ import annotations
@@ -19,11 +19,13 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
-from kg import formats, query_run
+from kg.query import formats
+
+from kg.reports import run as query_run
 from kg.errors import BadRequest, NewsgraphError
-from kg.queries import CannedQuery
-from kg.query_store import QueryStore
-from kg.tables import term_text
+from kg.reports.catalogue import CannedQuery
+from kg.reports.saved import QueryStore
+from kg.query.tables import term_text
 from server import current_settings, current_store
 from server.auth import write_protected
 from server.negotiate import negotiate

@@ -10,7 +10,9 @@ from __future__ import annotations
 from flask import Response, request
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
-from kg import __version__, formats
+from kg import __version__
+
+from kg.query import formats
 from kg.vocab import XSD
 from server import current_settings
 from server.negotiate import negotiate

@@ -4,7 +4,7 @@ https://www.w3.org/TR/sparql11-protocol/#query-operation. The default graph is t
 graphs unless ``default-graph-uri`` names graphs; ``named-graph-uri`` restricts GRAPH. The result
 format comes from ``?format=`` or the Accept header (``Vary: Accept``); a malformed query is a 400
 carrying the parser's message, an Accept no format satisfies a 406, a body of another media type a
-415. Queries run in the executor (:mod:`kg.executor`): under ``KG_QUERY_TIMEOUT`` (504 past it),
+415. Queries run in the executor (:mod:`kg.query.executor`): under ``KG_QUERY_TIMEOUT`` (504 past it),
 streamed, capped at ``KG_MAX_ROWS`` rows for requests without the write token (said in the
 ``X-Row-Limit``/``X-Truncated`` headers and, for JSON and XML, in the results' head ``link``).
 Without a query, a browser gets the query editor and any other client the Service Description.
@@ -19,11 +19,11 @@ from typing import Any
 from flask import Blueprint, Response, render_template, request
 from pyoxigraph import RdfFormat, parse, parse_query_results, QueryResultsFormat
 
-from kg import formats
+from kg.query import formats
 from kg.errors import BadRequest, NewsgraphError, UnknownFormat, UnsupportedMediaType
-from kg.executor import QueryJob
-from kg.sparqltext import check_depth
-from kg.tables import term_text
+from kg.query.executor import QueryJob
+from kg.sparql.limits import check_depth
+from kg.query.tables import term_text
 from server import current_settings
 from server.negotiate import negotiate, wants_html
 from server.protocol import QueryLog, StreamBody, cors, current_executor, has_write_token, read_text_body

@@ -2,7 +2,7 @@
 
 https://www.w3.org/TR/sparql11-protocol/#update-operation. Every request needs the write token
 (``server/auth.py``). ``using-graph-uri`` / ``using-named-graph-uri`` become ``USING`` clauses
-(:func:`kg.sparqltext.add_using`); relative IRIs resolve against this URL. Updates run on the
+(:func:`kg.sparql.limits.add_using`); relative IRIs resolve against this URL. Updates run on the
 primary store in the server process (no hard timeout: only token holders can send them), and
 bump its data version, so the query workers reload before their next query.
 """
@@ -12,7 +12,7 @@ from flask import Blueprint, Response, request
 
 from kg.errors import BadRequest, NewsgraphError, UnsupportedMediaType
 from kg.errors import QueryFailed
-from kg.sparqltext import add_using, check_depth
+from kg.sparql.limits import add_using, check_depth
 from server import current_settings, current_store
 from server.auth import write_protected
 from server.protocol import QueryLog, cors, read_text_body

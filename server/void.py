@@ -12,7 +12,7 @@ import threading
 from flask import Blueprint, Response, current_app, request
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
-from kg import formats
+from kg.query import formats
 from kg.vocab import DCTERMS, NG, ONTOLOGY_IRI, RDF, VOID, XSD
 from server import current_minter, current_store
 from server.negotiate import negotiate

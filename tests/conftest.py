@@ -35,8 +35,8 @@ def minter():
 
 @pytest.fixture(scope="session")
 def store(extractor, minter):
-    from kg.ingest import ingest_paths
-    from kg.store import GraphStore
+    from kg.ingest.run import ingest_paths
+    from kg.store.local import GraphStore
     s = GraphStore.memory()
     report = ingest_paths([SEEDS, FIXTURES / "articles"], s, minter, extractor=extractor, progress=False)
     assert report.ok, report.failed
@@ -143,8 +143,8 @@ def browser():
 @pytest.fixture(scope="session")
 def seed_store(extractor, minter):
     """Only the seed article, in memory (the store `kg demo` builds): canned reports are checked on it."""
-    from kg.ingest import ingest_paths
-    from kg.store import GraphStore
+    from kg.ingest.run import ingest_paths
+    from kg.store.local import GraphStore
     s = GraphStore.memory()
     s.load_ontology()
     report = ingest_paths([SEEDS], s, minter, extractor=extractor, progress=False)

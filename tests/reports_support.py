@@ -4,7 +4,7 @@ from __future__ import annotations
 import gc
 from pathlib import Path
 
-from kg.store import GraphStore
+from kg.store.local import GraphStore
 
 
 def memory_copy(source: GraphStore) -> GraphStore:

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from kg.articles import Article, expand_paths, parse_seed_text, read_paths
+from kg.read.articles import Article, expand_paths, parse_seed_text, read_paths
 from kg.errors import ArticleError
 from tests.conftest import FIXTURES, SEEDS
 

@@ -25,8 +25,8 @@ from bench.corpus import CorpusGenerator, write_corpus
 from pyoxigraph import RdfFormat, parse
 
 from kg.iris import Minter
-from kg.pool import WORKER_DIED
-from kg.resolve import unresolved
+from kg.ingest.pool import WORKER_DIED
+from kg.resolve.resolver import unresolved
 from tests.conftest import BASE, KG, ROOT
 from tests.test_ingest import stored_graphs
 

@@ -17,14 +17,14 @@ import time
 
 from pyoxigraph import NamedNode
 
-from kg.store import GraphStore
+from kg.store.local import GraphStore
 from tests.conftest import ROOT
 
 GRAPHS, QUADS = 6, 3000
 WRITER = f"""
 import sys
 from pyoxigraph import Literal, NamedNode, Quad
-from kg.store import GraphStore
+from kg.store.local import GraphStore
 store = GraphStore.open(sys.argv[1])
 version, start = int(sys.argv[2]), int(sys.argv[3])
 print("ready", flush=True)

@@ -129,7 +129,8 @@ def test_one_log_line_per_query(client, caplog):
 
 def test_select_results_match_pyoxigraph_for_every_format(client, store):
     """The batch-stitched output equals pyoxigraph's own serialisation (over several batches)."""
-    from kg import formats, results
+    from kg.query import formats
+    from kg.query import results
     q = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o"
     old = results.BATCH
     results.BATCH = 7

@@ -18,7 +18,7 @@ TTL = "@prefix ex: <http://example.org/> .\nex:a ex:p \"one\" .\nex:a ex:q ex:b 
 @pytest.fixture()
 def fresh():
     """An app over its own in-memory store holding the ontology (writes must not leak into other tests)."""
-    from kg.store import GraphStore
+    from kg.store.local import GraphStore
     from server import create_app
     store = GraphStore.memory()
     store.load_ontology()

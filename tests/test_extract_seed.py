@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from kg.articles import read_paths
+from kg.read.articles import read_paths
 from tests.conftest import SEEDS
 
 

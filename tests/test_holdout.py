@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.articles import read_paths
+from kg.read.articles import read_paths
 from tests.conftest import FIXTURES
 
 ARTICLES = sorted(p for d in ("holdout", "holdout2") for p in (FIXTURES / d).glob("*.txt"))

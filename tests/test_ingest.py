@@ -15,8 +15,8 @@ import pytest
 from pyoxigraph import NamedNode, RdfFormat, parse
 
 from bench.corpus import write_corpus
-from kg.ingest import ingest_paths
-from kg.store import GraphStore
+from kg.ingest.run import ingest_paths
+from kg.store.local import GraphStore
 from kg.vocab import ONTOLOGY_IRI
 from tests.conftest import BASE, FIXTURES, KG, ROOT, SEEDS
 
@@ -181,10 +181,10 @@ def test_a_long_write_reopens_the_store_and_writes_what_a_short_one_writes(paral
     """The writer closes and reopens the store to hand RocksDB's caches back (GraphStore.reopen);
     with reopenings after every few quads and after every replaced graph, ingest, its settling
     and a forced re-ingest (every graph replaced) store exactly what a run without them stores."""
-    import kg.store
+    import kg.store.local
     path, _ = parallel_run
-    monkeypatch.setattr(kg.store, "REOPEN_AFTER_QUADS", 1500)
-    monkeypatch.setattr(kg.store, "REOPEN_AFTER_GRAPHS", 1)
+    monkeypatch.setattr(kg.store.local, "REOPEN_AFTER_QUADS", 1500)
+    monkeypatch.setattr(kg.store.local, "REOPEN_AFTER_GRAPHS", 1)
     store = GraphStore.open(tmp_path / "db")
     for force in (False, True):
         before = store.reopenings

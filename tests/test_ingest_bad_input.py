@@ -8,7 +8,7 @@ import re
 import shutil
 import subprocess
 
-from kg.store import GraphStore
+from kg.store.local import GraphStore
 from tests.conftest import BASE, FIXTURES, KG, ROOT, SEEDS
 
 GOOD_RECORD = {"id": "j-good", "date": "2020-01-15", "headline": "Dana Okafor meets Rafael Mendes",

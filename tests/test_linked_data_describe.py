@@ -8,11 +8,11 @@ import re
 import pytest
 from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, RdfFormat, parse
 
-from kg.describe import PAGE_SIZE, describe, exists
-from kg.jsonld import Compactor, build_context
-from kg.ontology_view import document_ontology
-from kg.profile import RECENT_EVENTS, ArticleText, TextSpan, Ref, profile
-from kg.store import ONTOLOGY_FILE, GraphStore
+from kg.views.describe import PAGE_SIZE, describe, exists
+from kg.views.jsonld import Compactor, build_context
+from kg.ontology.view import document_ontology
+from kg.views.profile import RECENT_EVENTS, ArticleText, TextSpan, Ref, profile
+from kg.store.local import ONTOLOGY_FILE, GraphStore
 from kg.vocab import NG, RDF, RDFS, SCHEMA, SEM, XSD
 from tests.conftest import BASE
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 import pytest
 from pyoxigraph import Literal, NamedNode
 
-from kg.articles import read_paths
-from kg.ingest import ingest_paths
-from kg.mapping import ArticleMapper
-from kg.store import GraphStore
+from kg.read.articles import read_paths
+from kg.ingest.run import ingest_paths
+from kg.mapping.quads import ArticleMapper
+from kg.store.local import GraphStore
 from tests.conftest import BASE, SEEDS
 
 ASH = NamedNode(BASE + "id/person/maulen-ashimbayev")

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import os
 
-from kg.ingest import ingest_paths
+from kg.ingest.run import ingest_paths
 from kg.iris import Minter
-from kg.ledger import RunLedger
-from kg.name_index import NameIndex, Use
-from kg.resolve import resolve_iri
-from kg.store import GraphStore
+from kg.ingest.ledger import RunLedger
+from kg.resolve.name_index import NameIndex, Use
+from kg.resolve.resolver import resolve_iri
+from kg.store.local import GraphStore
 
 BASE = "https://news.example/"
 M = Minter(BASE)

@@ -11,9 +11,9 @@ import rdflib
 from pyoxigraph import NamedNode, RdfFormat, parse
 from rdflib import OWL, RDF, RDFS, XSD, Literal, URIRef
 
-from kg.graphs import ArticleGraph, article_graphs, ontology_graph
-from kg.reason import CONSTRAINT, HERMIT, INCONSISTENCY, OWLRL, java_available, reason, write_inferred
-from kg.store import ONTOLOGY_FILE, GraphStore
+from kg.store.rdflib_bridge import ArticleGraph, article_graphs, ontology_graph
+from kg.ontology.reason import CONSTRAINT, HERMIT, INCONSISTENCY, OWLRL, java_available, reason, write_inferred
+from kg.store.local import ONTOLOGY_FILE, GraphStore
 from kg.vocab import ONTOLOGY_IRI
 from tests.conftest import BASE
 

@@ -10,8 +10,8 @@ import xml.etree.ElementTree as ET
 import pytest
 from rdflib import RDF, RDFS, URIRef
 
-from kg.docs import class_diagram_dot, diagram_classes, diagram_edges, load_doc, render_html
-from kg.graphs import compact
+from kg.ontology.docs import class_diagram_dot, diagram_classes, diagram_edges, load_doc, render_html
+from kg.store.rdflib_bridge import compact
 from tests.conftest import KG, ROOT
 
 SVG = "{http://www.w3.org/2000/svg}"

@@ -126,7 +126,7 @@ def _term(binding: dict):
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    from kg.store import GraphStore
+    from kg.store.local import GraphStore
     tmp = tmp_path_factory.mktemp("w3c")
     store = GraphStore.open(tmp / "store")
     store.load_ontology()

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 from pyoxigraph import QueryTriples
 
-from kg import query_run, queries
+from kg.reports import run as query_run
+
+from kg.reports import catalogue as queries
 from kg.resources import QUERIES_DIR
 from kg.errors import BadRequest, QuerySyntaxError
 

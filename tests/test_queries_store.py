@@ -8,7 +8,7 @@ import pytest
 
 from kg.resources import QUERIES_DIR
 from kg.errors import NotFound, QuerySyntaxError
-from kg.query_store import QUERIES_GRAPH, Gone, QueryStore
+from kg.reports.saved import QUERIES_GRAPH, Gone, QueryStore
 from tests.reports_support import memory_copy
 
 BASE = "http://localhost:5000/"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pyoxigraph import Store
 
-from kg import query_text
+from kg.sparql import text as query_text
 from kg.vocab import PREFIXES
 
 

@@ -17,12 +17,12 @@ import requests
 from pyoxigraph import Literal, NamedNode
 
 import tests.test_e2e as e2e
-from kg.bind import bind_values
-from kg.describe import describe
-from kg import query_run
-from kg.queries import load_dir
-from kg.remote_store import RemoteStore, derive_url
-from kg.store import GraphStore, open_store
+from kg.sparql.bind import bind_values
+from kg.views.describe import describe
+from kg.reports import run as query_run
+from kg.reports.catalogue import load_dir
+from kg.store.remote import RemoteStore, derive_url
+from kg.store.local import GraphStore, open_store
 from tests.conftest import BASE, FIXTURES, KG, ROOT, SEEDS, free_port, start_server, stop_server
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kg.ingest import ingest_paths, remove_article
-from kg.store import GraphStore
+from kg.ingest.run import ingest_paths, remove_article
+from kg.store.local import GraphStore
 
 LONG = """ date 2021-04-01 Atlantic Fisheries Organization elects new head
 
@@ -102,8 +102,8 @@ WARSAW. PAP - Marshal of the Senate of Poland Jan Nowicki met Aidar Nurov.""")
 def test_bulk_loaded_nquads_are_resolved_across_the_whole_store(tmp_path, files, extractor, minter):
     """`kg ingest --out` resolves each file only against itself, in its own order (here the short
     form first, so it gets its own IRI); `kg load` settles the store after loading."""
-    from kg.bulk import load_nquads
-    from kg.ingest import settle_store
+    from kg.ingest.bulk import load_nquads
+    from kg.ingest.run import settle_store
 
     short_first = tmp_path / "short-first.nq"
     ingest_paths([files[1], files[0]], None, minter, extractor=extractor, progress=False, out=str(short_first))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from kg.articles import parse_seed_text, read_paths
-from kg.ingest import ingest_paths
-from kg.store import GraphStore
+from kg.read.articles import parse_seed_text, read_paths
+from kg.ingest.run import ingest_paths
+from kg.store.local import GraphStore
 from tests.conftest import FIXTURES
 
 ROBUST = FIXTURES / "robustness"

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from kg.articles import parse_seed_text
+from kg.read.articles import parse_seed_text
 from kg.extract.dateline import find_dateline
 
 DATE = "2023-03-15"   # a Wednesday

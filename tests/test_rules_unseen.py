@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from kg.articles import parse_seed_text
+from kg.read.articles import parse_seed_text
 from kg.extract.dateline import find_dateline
 
 DATE = "2024-03-14"   # a Thursday

@@ -21,14 +21,14 @@ import rdflib
 import requests
 from pyoxigraph import Literal, NamedNode, QueryResultsFormat, RdfFormat, parse, parse_query_results
 
-from kg.articles import Article, parse_seed_text, read_paths
+from kg.read.articles import Article, parse_seed_text, read_paths
 from kg.config import Settings
 from kg.errors import ArticleError
-from kg.graphs import article_graphs, ontology_graph
-from kg.profile import EventRow, Page, PostRow, Profile, Ref
-from kg.reason import OWLRL, reason, restrictions
-from kg.store import GraphStore
-from kg.validate import VIOLATION, ShapeValidator
+from kg.store.rdflib_bridge import article_graphs, ontology_graph
+from kg.views.profile import EventRow, Page, PostRow, Profile, Ref
+from kg.ontology.reason import OWLRL, reason, restrictions
+from kg.store.local import GraphStore
+from kg.ontology.validate import VIOLATION, ShapeValidator
 from server import charts, create_app
 from tests.conftest import BASE, FIXTURES, KG, ROOT, start_server, stop_server
 

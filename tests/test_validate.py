@@ -11,10 +11,10 @@ import pytest
 import rdflib
 from rdflib import RDF, RDFS, Literal, URIRef
 
-from kg.graphs import article_graphs
-from kg.ingest import ingest_paths
-from kg.store import GraphStore
-from kg.validate import VIOLATION, ShapeValidator, strict_check, validate_store
+from kg.store.rdflib_bridge import article_graphs
+from kg.ingest.run import ingest_paths
+from kg.store.local import GraphStore
+from kg.ontology.validate import VIOLATION, ShapeValidator, strict_check, validate_store
 from tests.conftest import BASE, FIXTURES, KG, ROOT, SEEDS
 
 NG = rdflib.Namespace("https://w3id.org/newsgraph/ontology#")
@@ -58,8 +58,8 @@ def test_every_graph_from_the_fixture_articles_conforms(store, validator):
 
 
 def test_the_mapper_s_quads_pass_the_strict_check(extractor, minter):
-    from kg.articles import read_paths
-    from kg.mapping import ArticleMapper
+    from kg.read.articles import read_paths
+    from kg.mapping.quads import ArticleMapper
     check = strict_check()
     mapper = ArticleMapper(minter, extractor.version)
     for article in read_paths([SEEDS, FIXTURES / "articles"]):
@@ -184,9 +184,9 @@ def test_one_label_per_role_in_a_graph(minter, validator):
     rdfs:label and the other spelling as skos:altLabel, so the graph keeps to the shapes."""
     import datetime as dt
 
-    from kg.articles import Article
-    from kg.graphs import to_rdflib
-    from kg.mapping import ArticleMapper
+    from kg.read.articles import Article
+    from kg.store.rdflib_bridge import to_rdflib
+    from kg.mapping.quads import ArticleMapper
     from kg.model import ArticleExtraction, Entity, Post, Span
 
     body = "Vice Speaker Ana Lee met Vice-Speaker Bo Kim."

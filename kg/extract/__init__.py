@@ -1,7 +1,7 @@
-"""Extraction: :class:`~kg.articles.Article` in, :class:`~kg.model.ArticleExtraction` out.
+"""Extraction: :class:`~kg.read.articles.Article` in, :class:`~kg.model.ArticleExtraction` out.
 
 The statistical spaCy pipeline tags and parses; Newsgraph's rule components (registered in
-:mod:`kg.extract.components`, assembled in :mod:`kg.nlp`) repair the entities and find posts and
+:mod:`kg.extract.components`, assembled in :mod:`kg.extract.pipeline`) repair the entities and find posts and
 events; :func:`kg.extract.build.doc_to_extraction` hands plain dataclasses to mapping.
 Nothing here knows about RDF.
 """
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
-    from kg.articles import Article
+    from kg.read.articles import Article
 
 #: Bumped whenever a rule or lexicon changes what is extracted, so stored graphs can be redone.
 RULES_VERSION = "1"
@@ -27,7 +27,7 @@ class Extractor:
 
     def __init__(self, nlp: "Language | None" = None) -> None:
         if nlp is None:
-            from kg.nlp import load_pipeline
+            from kg.extract.pipeline import load_pipeline
             nlp = load_pipeline()
         self.nlp = nlp
 

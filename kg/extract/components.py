@@ -1,7 +1,7 @@
 """Register Newsgraph's spaCy components and the Doc attributes they share.
 
 Kept apart from the rule modules, as spaCy's ``factories.py`` keeps registration apart from the
-component classes; :mod:`kg.nlp` imports this module and assembles the pipeline.
+component classes; :mod:`kg.extract.pipeline` imports this module and assembles the pipeline.
 """
 from __future__ import annotations
 

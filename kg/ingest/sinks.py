@@ -2,7 +2,7 @@
 
 :class:`StoreSink` writes an article's graph, with its bookkeeping (``ng:checksum``,
 ``ng:extractorVersion`` are triples of that graph), in one transaction: see
-:meth:`kg.store.GraphStore.replace_graph` and :mod:`kg.updates`. :class:`NQuadsSink` writes
+:meth:`kg.store.local.GraphStore.replace_graph` and :mod:`kg.store.updates`. :class:`NQuadsSink` writes
 N-Quads (``kg ingest --out``) for ``kg load``, ``oxigraph load`` or any other store's bulk loader.
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 
 from pyoxigraph import NamedNode, Quad, RdfFormat, parse, serialize
 
-from kg.store import ONTOLOGY_FILE
+from kg.store.local import ONTOLOGY_FILE
 from kg.vocab import ONTOLOGY_IRI
 
 

@@ -2,12 +2,12 @@
 
 The ingest process reads the articles, skips the unchanged ones (same text, same extractor
 version: ``ng:checksum`` and ``ng:extractorVersion`` in the stored graph), hands the others to the
-extraction workers (:mod:`kg.pool`) and, as their results come back in input order, resolves
+extraction workers (:mod:`kg.ingest.pool`) and, as their results come back in input order, resolves
 entities across articles, maps to quads and writes each article's graph in one transaction. It is
 the only writer. Its memory does not grow with the corpus: articles are read lazily, only a few
 chunks are in flight, and what the run remembers to its end (the name index, the identifiers
-read, the entities touched) is kept in temporary SQLite files (:mod:`kg.name_index`,
-:mod:`kg.ledger`).
+read, the entities touched) is kept in temporary SQLite files (:mod:`kg.resolve.name_index`,
+:mod:`kg.ingest.ledger`).
 
 A bad file never stops the batch: it is reported (file, line, reason) and the rest is ingested.
 Killed at any moment (even ``kill -9``), a run leaves whole articles only, and a re-run skips the
@@ -26,15 +26,15 @@ from typing import Any
 from pyoxigraph import Literal, NamedNode, Quad
 from tqdm import tqdm
 
-from kg.articles import Article, count_articles, read_paths
+from kg.read.articles import Article, count_articles, read_paths
 from kg.errors import ArticleError
 from kg.iris import Minter
-from kg.mapping import ArticleMapper
-from kg.pool import ExtractionPool, LocalExtraction
-from kg.ledger import RunLedger
-from kg.name_index import NameIndex
-from kg.resolve import label_quads, reconcile, refresh_labels, resolver, uses_of
-from kg.sinks import NQuadsSink, StoreSink
+from kg.mapping.quads import ArticleMapper
+from kg.ingest.pool import ExtractionPool, LocalExtraction
+from kg.ingest.ledger import RunLedger
+from kg.resolve.name_index import NameIndex
+from kg.resolve.resolver import label_quads, reconcile, refresh_labels, resolver, uses_of
+from kg.ingest.sinks import NQuadsSink, StoreSink
 from kg.vocab import NG, XSD
 
 #: Articles per task sent to a worker (each worker runs nlp.pipe over the chunk).
@@ -67,7 +67,7 @@ class IngestReport:
 
 
 #: A check run on each article's quads before they are written: a reason to refuse it, or None
-#: (``kg ingest --strict`` passes :func:`kg.validate.strict_check`).
+#: (``kg ingest --strict`` passes :func:`kg.ontology.validate.strict_check`).
 ArticleCheck = Callable[[list], "str | None"]
 
 

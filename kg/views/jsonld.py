@@ -21,7 +21,7 @@ from pyoxigraph import NamedNode, Triple
 from rdflib.plugins.serializers.jsonld import from_rdf
 from rdflib.plugins.shared.jsonld.context import Context
 
-from kg.graphs import to_rdflib_term
+from kg.store.rdflib_bridge import to_rdflib_term
 from kg.vocab import NG, ONTOLOGY_IRI, OWL, PREFIXES, RDF, RDFS, XSD
 
 _ID = "@id"

@@ -25,7 +25,7 @@ from typing import Any
 
 from pyoxigraph import BlankNode, DefaultGraph, NamedNode, Quad, Triple
 
-from kg.store import GraphStore
+from kg.store.local import GraphStore
 from kg.vocab import NIF, RDF, RDFS, SCHEMA, SKOS
 
 #: Inbound links per page of a description.

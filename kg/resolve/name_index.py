@@ -1,6 +1,6 @@
 """The names of the persons and organizations of every article graph, kept on disk.
 
-Cross-article resolution (:mod:`kg.resolve`) asks three questions of every article's entities:
+Cross-article resolution (:mod:`kg.resolve.resolver`) asks three questions of every article's entities:
 which entities of a kind are known by a name, which persons have a surname, and what names an
 entity is known by, always leaving one article graph out (an article is resolved against the
 *other* articles). Held in Python, the answers grew with the corpus (about 0.7 KB per article);

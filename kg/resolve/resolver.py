@@ -24,10 +24,10 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from kg.iris import Minter
 from kg.model import Entity
-from kg.name_index import KIND_OF, NameIndex, Use
+from kg.resolve.name_index import KIND_OF, NameIndex, Use
 from kg.names import name_key
-from kg import updates
-from kg.store import GraphStore
+from kg.store import updates
+from kg.store.local import GraphStore
 from kg.vocab import NG, ORG, RDFS
 
 RESOLVED_KINDS = frozenset(KIND_OF.values())  # the kinds the name index holds

@@ -22,7 +22,7 @@ from rdflib import OWL, RDF, RDFS, BNode, Literal, URIRef
 from rdflib.collection import Collection
 
 from kg.errors import NewsgraphError
-from kg.graphs import DISPLAY_PREFIXES, compact, ontology_graph
+from kg.store.rdflib_bridge import DISPLAY_PREFIXES, compact, ontology_graph
 from kg.vocab import ONTOLOGY_IRI, PREFIXES
 
 NG = ONTOLOGY_IRI + "#"

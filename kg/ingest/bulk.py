@@ -12,7 +12,7 @@ from typing import Any
 
 from pyoxigraph import NamedNode, RdfFormat, parse
 
-from kg import updates
+from kg.store import updates
 from kg.errors import BadRequest
 
 _DROP_BATCH = 500

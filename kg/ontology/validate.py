@@ -19,8 +19,8 @@ from rdflib import RDF
 from rdflib.namespace import SH
 
 from kg.resources import SHAPES_FILE
-from kg.graphs import ArticleGraph, article_graphs, class_hierarchy, compact, ontology_graph, to_rdflib
-from kg.store import GraphStore
+from kg.store.rdflib_bridge import ArticleGraph, article_graphs, class_hierarchy, compact, ontology_graph, to_rdflib
+from kg.store.local import GraphStore
 
 
 VIOLATION, WARNING, INFO = "Violation", "Warning", "Info"

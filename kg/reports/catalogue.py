@@ -34,7 +34,7 @@ from typing import Any
 import yaml
 from pyoxigraph import Literal, NamedNode, QueryBoolean, Store, Variable
 
-from kg import query_text
+from kg.sparql import text as query_text
 from kg.errors import BadRequest, NotFound, QuerySyntaxError
 from kg.vocab import PREFIXES, XSD
 
@@ -171,7 +171,7 @@ class CannedQuery:
         """The text to run with these variables substituted, and the columns to hide from results.
 
         Oxigraph substitutes only projected variables, so bound parameters missing from the
-        projection are added to it (see :mod:`kg.query_text`) and hidden again from the result.
+        projection are added to it (see :mod:`kg.sparql.text`) and hidden again from the result.
         """
         cached = self._executables.get(bound)
         if cached is None:

@@ -38,8 +38,8 @@ from pyoxigraph import Quad
 from rdflib import OWL, RDF, RDFS, XSD, BNode, Literal, URIRef
 
 from kg.errors import NewsgraphError
-from kg.graphs import ArticleGraph, article_graph, article_iris, compact, ontology_graph, to_oxigraph_term
-from kg.store import GraphStore
+from kg.store.rdflib_bridge import ArticleGraph, article_graph, article_iris, compact, ontology_graph, to_oxigraph_term
+from kg.store.local import GraphStore
 
 HERMIT, OWLRL, AUTO = "hermit", "owlrl", "auto"
 INCONSISTENCY, CONSTRAINT = "inconsistency", "constraint"

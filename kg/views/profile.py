@@ -20,8 +20,8 @@ from typing import Any
 
 from pyoxigraph import NamedNode
 
-from kg.describe import LABELS, Description, label, objects
-from kg.store import GraphStore
+from kg.views.describe import LABELS, Description, label, objects
+from kg.store.local import GraphStore
 from kg.vocab import ITSRDF, NG, NIF, ORG, PROV, RDF, RDFS, SCHEMA, SEM, SKOS
 
 #: Rows per page of a panel (events, people, articles).

@@ -1,7 +1,7 @@
 """Running a canned query: bind its parameters, page it, and give back a pyoxigraph result.
 
 The result has the shape the author wrote: parameter variables that had to be added to the
-projection so Oxigraph could substitute them (see :mod:`kg.query_text`) are dropped again, and
+projection so Oxigraph could substitute them (see :mod:`kg.sparql.text`) are dropped again, and
 ``limit``/``offset`` paging takes rows from the solution stream (Oxigraph stops evaluating when
 the page is full) instead of editing the query's text. Both rebuild the page as a real
 :class:`pyoxigraph.QuerySolutions` (through the SPARQL 1.1 JSON results format), so every caller
@@ -15,8 +15,8 @@ from typing import Any
 
 from pyoxigraph import BlankNode, Literal, NamedNode, QueryResultsFormat, QuerySolutions, Triple, parse_query_results
 
-from kg.queries import CannedQuery
-from kg.store import GraphStore
+from kg.reports.catalogue import CannedQuery
+from kg.store.local import GraphStore
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 
 from pyoxigraph import Literal, NamedNode, Quad
 
-from kg.articles import Article
+from kg.read.articles import Article
 from kg.iris import Minter
 from kg.model import ArticleExtraction, Entity, Event, Post, Span
 from kg.vocab import DCTERMS, FOAF, ITSRDF, NG, NIF, ORG, PROV, RDF, RDFS, SCHEMA, SEM, SKOS, XSD
@@ -105,7 +105,7 @@ class ArticleMapper:
             for sup in ENTITY_SUPERCLASSES[e.kind]:
                 yield q(E, RDF.type, sup)
             # the names this article uses; the corpus-wide rdfs:label is derived from the
-            # preferred names of every article (kg.resolve.refresh_labels)
+            # preferred names of every article (kg.resolve.resolver.refresh_labels)
             yield q(E, NG.preferredName, Literal(e.name))
             for name in e.names:
                 yield q(E, SKOS.altLabel, Literal(name))

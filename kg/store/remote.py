@@ -1,4 +1,4 @@
-"""A remote SPARQL server as the store, with the interface of :class:`kg.store.GraphStore`.
+"""A remote SPARQL server as the store, with the interface of :class:`kg.store.local.GraphStore`.
 
 ``KG_STORE=http(s)://host/.../sparql`` (or ``--store URL``) makes ingest, ``kg serve``, reports and
 Linked Data run against any server speaking the SPARQL 1.1 Protocol
@@ -10,9 +10,9 @@ Oxigraph, Fuseki, Virtuoso, QLever or a managed cluster, when one machine is out
   parsed by pyoxigraph into the same result objects the embedded store returns. The server's
   default graph must be the union of its named graphs (``oxigraph serve --union-default-graph``,
   Fuseki ``tdb2:unionDefaultGraph true``; Virtuoso and QLever do so already).
-* Bound values (``substitutions=``) become a ``VALUES`` block (:mod:`kg.bind`).
+* Bound values (``substitutions=``) become a ``VALUES`` block (:mod:`kg.sparql.bind`).
 * An article's graph is replaced by one Update request (``DROP SILENT GRAPH`` + ``INSERT DATA``),
-  which SPARQL 1.1 Update asks servers to apply atomically (:mod:`kg.updates`).
+  which SPARQL 1.1 Update asks servers to apply atomically (:mod:`kg.store.updates`).
 * URLs: the update and Graph Store URLs come from ``KG_UPDATE_URL`` and ``KG_GSP_URL``, or by
   convention from the query URL: a last path segment ``sparql`` or ``query`` is replaced by
   ``update`` and ``store`` (Oxigraph's and Newsgraph's own layout); any other query URL takes
@@ -39,10 +39,12 @@ import requests
 from pyoxigraph import (DefaultGraph, NamedNode, Quad, QueryResultsFormat, RdfFormat, Store, parse,
                         parse_query_results)
 
-from kg import __version__, updates
-from kg.bind import BindError, bind_values
+from kg import __version__
+
+from kg.store import updates
+from kg.sparql.bind import BindError, bind_values
 from kg.errors import BadRequest, QuerySyntaxError
-from kg.store import GraphStore, StoreError
+from kg.store.local import GraphStore, StoreError
 from kg.vocab import PREFIXES
 
 QUERY_ACCEPT = ("application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8, "
@@ -214,7 +216,7 @@ class RemoteStore:
         return True
 
     def load_ontology(self, path: Path | None = None) -> int:
-        from kg.store import ONTOLOGY_FILE
+        from kg.store.local import ONTOLOGY_FILE
         return GraphStore.load_ontology(self, path or ONTOLOGY_FILE)  # type: ignore[arg-type]
 
     def bulk_load(self, path: str | os.PathLike[str]) -> None:

@@ -28,7 +28,7 @@ from kg.errors import NewsgraphError
 from kg.model import ArticleExtraction
 
 if TYPE_CHECKING:
-    from kg.articles import Article
+    from kg.read.articles import Article
     from kg.extract import Extractor
 
 #: An article's extraction, or the reason it failed (a string: exceptions may not pickle).

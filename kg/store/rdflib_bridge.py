@@ -16,7 +16,7 @@ import rdflib
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Triple
 from rdflib import RDFS
 
-from kg.store import ONTOLOGY_FILE, GraphStore
+from kg.store.local import ONTOLOGY_FILE, GraphStore
 from kg.vocab import PREFIXES
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from pyoxigraph import Literal, NamedNode, Triple
 
-from kg.tables import term_text
+from kg.query.tables import term_text
 from kg.vocab import DCTERMS, NG, ONTOLOGY_IRI, OWL, RDF, RDFS, SKOS
 
 _KINDS = {

@@ -17,7 +17,7 @@ from typing import Any
 
 from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Store, Variable
 
-from kg import updates
+from kg.store import updates
 from kg.resources import ONTOLOGY_FILE, require
 from kg.errors import NewsgraphError, QuerySyntaxError
 from kg.vocab import DCTERMS, NG, ONTOLOGY_IRI, PREFIXES
@@ -115,7 +115,7 @@ class GraphStore:
 
         A new graph is written with ``Store.extend`` (one transaction, the fast path of a first
         ingest); an existing one with a single SPARQL Update ``DROP SILENT GRAPH ; INSERT DATA``
-        (one transaction too, see :mod:`kg.updates`). Either way a crash leaves the old graph or
+        (one transaction too, see :mod:`kg.store.updates`). Either way a crash leaves the old graph or
         the whole new one, never a part of it and never neither.
         """
         g = NamedNode(graph_iri)
@@ -334,10 +334,10 @@ def is_remote(location: str | os.PathLike[str] | None) -> bool:
 
 def open_store(location: str | os.PathLike[str] | None, *, read_only: bool = False) -> Any:
     """The store a ``--store``/``KG_STORE`` value names: a :class:`GraphStore` for a directory
-    (``None``: in memory), a :class:`kg.remote_store.RemoteStore` for an ``http(s)://`` SPARQL
+    (``None``: in memory), a :class:`kg.store.remote.RemoteStore` for an ``http(s)://`` SPARQL
     endpoint URL. Both have the same interface."""
     if is_remote(location):
-        from kg.remote_store import RemoteStore
+        from kg.store.remote import RemoteStore
         return RemoteStore.from_url(str(location))
     if location is None:
         return GraphStore.memory()

@@ -42,9 +42,9 @@ from typing import Any
 
 from multiprocessing.connection import Connection
 
-from kg import formats
+from kg.query import formats
 from kg.errors import NewsgraphError, NotAcceptable, Overloaded, QueryFailed, QuerySyntaxError, QueryTimeout  # noqa: F401
-from kg.results import HTML_INTERNAL, Outcome, write_result
+from kg.query.results import HTML_INTERNAL, Outcome, write_result
 
 log = logging.getLogger("newsgraph.executor")
 
@@ -81,7 +81,7 @@ def _format_for(job: QueryJob, kind: str) -> formats.Format:
 
 
 def evaluate(store: Any, job: QueryJob, write: Any, on_head: Any) -> Outcome:
-    """Run ``job`` on a :class:`kg.store.GraphStore` and write the result; raises named errors."""
+    """Run ``job`` on a :class:`kg.store.local.GraphStore` and write the result; raises named errors."""
     try:
         result = store.query(job.query, substitutions=job.substitutions, default_graph=job.default_graph,
                              named_graphs=job.named_graphs, base_iri=job.base_iri)
@@ -139,7 +139,7 @@ def _worker_main(conn: Any, snapshot: str, version: str, memory_mb: int) -> None
 def _load(snapshot: str) -> Any:
     from pyoxigraph import RdfFormat, Store
 
-    from kg.store import GraphStore
+    from kg.store.local import GraphStore
     s = Store()
     if os.path.getsize(snapshot):
         s.bulk_load(path=snapshot, format=RdfFormat.N_QUADS)
@@ -174,13 +174,13 @@ def _answer(conn: Any, store: Any, job: QueryJob) -> None:  # pragma: no cover -
 
 # ------------------------------------------------------------------------------------ the parent
 class _Worker:
-    """A worker process (``python -m kg.executor``, so it never re-imports the server's main
+    """A worker process (``python -m kg.query.executor``, so it never re-imports the server's main
     module) and the socket it talks on, with multiprocessing's message framing."""
 
     def __init__(self, snapshot: str, version: str, memory_mb: int) -> None:
         ours, theirs = socket.socketpair()
         fd = theirs.fileno()
-        self.proc = subprocess.Popen([sys.executable, "-m", "kg.executor", str(fd), snapshot, version, str(memory_mb)],
+        self.proc = subprocess.Popen([sys.executable, "-m", "kg.query.executor", str(fd), snapshot, version, str(memory_mb)],
                                      pass_fds=[fd], stdin=subprocess.DEVNULL, start_new_session=True)
         theirs.close()
         self.conn = Connection(ours.detach())
@@ -472,6 +472,6 @@ def make_executor(store: Any, workers: int, timeout: float, memory_mb: int = 0) 
     return ProcessExecutor(store, workers=workers, timeout=timeout, memory_mb=memory_mb)
 
 
-if __name__ == "__main__":  # a worker process: python -m kg.executor FD SNAPSHOT VERSION MEMORY_MB
-    from kg.executor import _worker_main as main
+if __name__ == "__main__":  # a worker process: python -m kg.query.executor FD SNAPSHOT VERSION MEMORY_MB
+    from kg.query.executor import _worker_main as main
     main(Connection(int(sys.argv[1])), sys.argv[2], sys.argv[3], int(sys.argv[4]))

@@ -8,7 +8,7 @@ target format, and the batches' bodies are stitched between one header and one f
 counted on the way; memory stays at one batch. CONSTRUCT/DESCRIBE triples stream through
 ``pyoxigraph.serialize`` from a counting generator; ASK is one boolean.
 
-Used by the query workers of :mod:`kg.executor` and by its in-process fallback.
+Used by the query workers of :mod:`kg.query.executor` and by its in-process fallback.
 """
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from typing import Any
 
 from pyoxigraph import QueryResultsFormat, parse_query_results
 
-from kg import formats
+from kg.query import formats
 
 BATCH = 2048
 #: Format used internally when the server renders an HTML page from the rows.

@@ -37,8 +37,8 @@ from typing import Any
 from pyoxigraph import Literal, NamedNode, Quad
 
 from kg.errors import NewsgraphError, NotFound
-from kg.queries import CannedQuery, check_name, parse_query
-from kg.store import GraphStore
+from kg.reports.catalogue import CannedQuery, check_name, parse_query
+from kg.store.local import GraphStore
 from kg.vocab import DCTERMS, OWL, PROV, RDF, XSD, Namespace
 
 log = logging.getLogger("newsgraph")
