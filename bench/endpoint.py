@@ -83,12 +83,11 @@ def newsgraph_store(nq: Path) -> Path:
     if not done.exists():
         shutil.rmtree(path, ignore_errors=True)
         sys.path.insert(0, str(ROOT))
-        from pyoxigraph import RdfFormat
 
         from kg.store.local import GraphStore
         t0 = time.monotonic()
         store = GraphStore.open(path)
-        store.store.bulk_load(path=str(nq), format=RdfFormat.N_QUADS)
+        store.bulk_load(nq)
         store.flush()
         n = len(store)
         del store

@@ -44,7 +44,6 @@ COUNT = "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a schema:NewsArticle }"
 def build_store(path: Path, articles: int, nquads: Path | None) -> None:
     """Load a synthetic corpus (generated unless given) and the ontology into a RocksDB store."""
     sys.path.insert(0, str(ROOT))
-    from pyoxigraph import RdfFormat
 
     from kg.store.local import GraphStore
 
@@ -57,7 +56,7 @@ def build_store(path: Path, articles: int, nquads: Path | None) -> None:
             subprocess.run([sys.executable, str(synth), "--articles", str(articles), "--out", str(nquads)], check=True)
     print(f"loading {nquads} into {path}", file=sys.stderr)
     store = GraphStore.open(path)
-    store.store.bulk_load(path=str(nquads), format=RdfFormat.N_QUADS)
+    store.bulk_load(nquads)
     store.load_ontology()
     store.flush()
     del store

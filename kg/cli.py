@@ -21,7 +21,7 @@ store_option = click.option(
     "--store", "store_path", envvar="KG_STORE", default=SETTINGS.store, show_default=True,
     type=click.Path(file_okay=False),
     help="Store directory (RocksDB), or the URL of a SPARQL endpoint (http(s)://.../sparql: see "
-         "README, Remote stores). Env: KG_STORE.")
+         "docs/scale.md, Remote stores). Env: KG_STORE.")
 base_option = click.option(
     "--base-iri", envvar="KG_BASE_IRI", default=SETTINGS.base_iri, show_default=True,
     help="Base of every minted IRI. Env: KG_BASE_IRI.")
@@ -68,7 +68,7 @@ def ingest(store_path: str, base_iri: str, jobs: int | None, out: str | None, fo
 
     from kg.ingest.run import default_jobs, ingest_paths
     from kg.iris import Minter
-    from kg.store.local import open_store
+    from kg.store import open_store
 
     check = None
     if strict:
@@ -99,7 +99,7 @@ def load(store_path: str, base_iri: str, files: tuple[str, ...]) -> None:
     from kg.errors import BadRequest
     from kg.ingest.run import settle_store
     from kg.iris import Minter
-    from kg.store.local import open_store
+    from kg.store import open_store
 
     store = open_store(store_path)
     failed = []
@@ -127,7 +127,7 @@ def remove(store_path: str, base_iri: str, articles: tuple[str, ...]) -> None:
     """Remove articles (by identifier or IRI) and every fact taken from them, and nothing else."""
     from kg.errors import BadRequest, NotFound
     from kg.iris import Minter
-    from kg.store.local import open_store
+    from kg.store import open_store
 
     from kg.ingest.run import remove_article
 
@@ -162,7 +162,7 @@ def query(store_path: str, fmt: str, query_file, query: str | None) -> None:
     may be used without PREFIX lines.
     """
     from kg.query import formats
-    from kg.store.local import open_store
+    from kg.store import open_store
     from kg.query.tables import render_table
 
     if query_file is not None:
@@ -193,7 +193,8 @@ def export(store_path: str, fmt: str, output: str | None) -> None:
     from pyoxigraph import RdfFormat
 
     from kg.errors import BadRequest
-    from kg.store.local import GraphStore, is_remote
+    from kg.store import is_remote
+    from kg.store.local import GraphStore
 
     if is_remote(store_path):
         raise BadRequest("kg export reads a local store; dump a remote one with its server's own tools "
@@ -201,9 +202,9 @@ def export(store_path: str, fmt: str, output: str | None) -> None:
     store = GraphStore.open_read_only(store_path)
     rdf_format = RdfFormat.N_QUADS if fmt == "nquads" else RdfFormat.TRIG
     if output:
-        store.store.dump(output, format=rdf_format)
+        store.dump(output, format=rdf_format)
     else:
-        store.store.dump(sys.stdout.buffer, format=rdf_format)
+        store.dump(sys.stdout.buffer, format=rdf_format)
 
 
 @main.command()
@@ -213,7 +214,7 @@ def export(store_path: str, fmt: str, output: str | None) -> None:
 @click.option("--threads", default=8, show_default=True, type=int, help="Worker threads.")
 def serve(store_path: str, host: str, port: int, threads: int) -> None:
     """Serve the store: SPARQL endpoint, Linked Data, canned queries and a browser UI."""
-    from kg.store.local import is_remote, open_store
+    from kg.store import is_remote, open_store
     from server import serve_app
 
     store = open_store(store_path)
@@ -237,7 +238,7 @@ def demo(store_path: str, base_iri: str, host: str, port: int, no_serve: bool) -
     """Ingest the seed articles into the store and serve them at http://HOST:PORT/."""
     from kg.ingest.run import ingest_paths
     from kg.iris import Minter
-    from kg.store.local import open_store
+    from kg.store import open_store
     from server import serve_app
 
     store = open_store(store_path)
@@ -306,7 +307,7 @@ def docs(out_dir: Path, no_diagram: bool) -> None:
     """Write the ontology's documentation, generated from ontology/newsgraph.ttl.
 
     docs/ontology.html (every class and property with its label, comment, axioms and alignments)
-    and docs/ontology.svg, the class diagram the README shows (rendered with Graphviz).
+    and docs/ontology.svg, the class diagram docs/ontology.md shows (rendered with Graphviz).
     """
     from kg.ontology.docs import write_docs
 
@@ -335,7 +336,7 @@ def report(store_path: str, base_iri: str, fmt: str, queries_dir: Path, params: 
     from kg.query import formats
     from kg.reports import run as query_run
     from kg.reports.saved import QueryStore
-    from kg.store.local import StoreError, open_store
+    from kg.store import StoreError, open_store
     from kg.query.tables import render_table
 
     try:

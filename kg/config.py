@@ -23,7 +23,7 @@ def _env_int(name: str, default: int) -> int:
 
 @dataclass(frozen=True)
 class Settings:
-    """Everything configurable, with the defaults of the README's Configuration table."""
+    """Everything configurable, with the defaults of docs/configuration.md."""
 
     base_iri: str = DEFAULT_BASE_IRI
     store: str = DEFAULT_STORE

@@ -87,3 +87,9 @@ class QueryFailed(NewsgraphError):
     """The engine refused the query while evaluating it (not a syntax error)."""
 
     status = 400
+
+
+class StoreError(NewsgraphError):
+    """The store cannot be opened or written (locked by another process, disk full...)."""
+
+    status = 503

@@ -14,14 +14,15 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app
+from jinja2 import ChoiceLoader, PackageLoader
 
 from kg.config import Settings
 from kg.iris import Minter
 from kg.reports.saved import QueryStore
-from kg.store.local import GraphStore
+from kg.store import Store
 
 
-def create_app(store: GraphStore, settings: Settings | None = None) -> Flask:
+def create_app(store: Store, settings: Settings | None = None) -> Flask:
     """Build the app around an open store. Tests pass an in-memory store; ``kg serve`` a RocksDB one."""
     settings = settings or Settings.from_env()
     app = Flask(__name__)
@@ -30,9 +31,12 @@ def create_app(store: GraphStore, settings: Settings | None = None) -> Flask:
     app.extensions["kg_minter"] = Minter(settings.base_iri)
     app.extensions["kg_query_store"] = QueryStore(store, Path(settings.queries_dir), settings.base_iri)
     app.json.sort_keys = False
+    # the ontology reference's body is kg's own template (kg.ontology.docs), shared with `kg docs`
+    app.jinja_loader = ChoiceLoader([app.jinja_loader, PackageLoader("kg", "templates")])
 
-    from server import errors, ld, pages, reports, sparql
+    from server import cors, errors, ld, pages, reports, sparql
     errors.register(app)
+    cors.register(app)
     for module in (pages, sparql, ld, reports):
         app.register_blueprint(module.bp)
     from server import editor, gsp, update, void  # the SPARQL endpoint's other parts (issue 4)
@@ -41,7 +45,7 @@ def create_app(store: GraphStore, settings: Settings | None = None) -> Flask:
     return app
 
 
-def current_store() -> GraphStore:
+def current_store() -> Store:
     return current_app.extensions["kg_store"]
 
 
@@ -53,7 +57,7 @@ def current_settings() -> Settings:
     return current_app.config["KG_SETTINGS"]
 
 
-def serve_app(store: GraphStore, host: str = "127.0.0.1", port: int = 5000, threads: int = 8,
+def serve_app(store: Store, host: str = "127.0.0.1", port: int = 5000, threads: int = 8,
               settings: Settings | None = None) -> None:
     """Serve with waitress until interrupted; prints the URL (``port=0`` picks a free port)."""
     from waitress import create_server

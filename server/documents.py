@@ -137,12 +137,6 @@ def set_validators(resp: Response, ext: str) -> Response:
     return resp
 
 
-def cors(resp: Response) -> Response:
-    resp.headers["Access-Control-Allow-Origin"] = "*"
-    resp.headers["Access-Control-Expose-Headers"] = "Link, ETag, Last-Modified, Location, Content-Location"
-    return resp
-
-
 # ---------------------------------------------------------------------------------- bodies
 
 def compactor() -> tuple[Compactor, dict[str, Any]]:
@@ -151,7 +145,7 @@ def compactor() -> tuple[Compactor, dict[str, Any]]:
     cache = current_app.extensions.setdefault("kg_jsonld", {})
     version = store.data_version
     if cache.get("version") != version:
-        onto = [q.triple for q in store.store.quads_for_pattern(None, None, None, NamedNode(ONTOLOGY_IRI))]
+        onto = [q.triple for q in store.quads(None, None, None, NamedNode(ONTOLOGY_IRI))]
         ctx = build_context(onto)
         cache.update(version=version, context=ctx, compactor=Compactor(ctx))
     return cache["compactor"], cache["context"]
@@ -184,8 +178,7 @@ def metadata(doc_url: str, topic: str, d: Description | None = None, **links: st
 
 
 def rdf_response(fmt: formats.Format, triples: list[Triple], quads: list[Quad], status: int = 200) -> Response:
-    resp = Response(serialize(fmt, triples, quads), status=status, content_type=fmt.content_type)
-    return cors(resp)
+    return Response(serialize(fmt, triples, quads), status=status, content_type=fmt.content_type)
 
 
 def as_quads(triples: Iterable[Triple]) -> list[Quad]:

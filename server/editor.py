@@ -6,6 +6,7 @@ a plain form that posts the query and shows the HTML results table, so the edito
 """
 from __future__ import annotations
 
+import json
 from importlib.resources import files
 from pathlib import Path
 
@@ -38,10 +39,7 @@ def yasgui_dir() -> Path | None:
 
 
 def editor_context() -> dict:
-    import json
-
     from kg.vocab import PREFIXES
-    from server.sparql import editor_queries_json
     return {"yasgui": yasgui_dir() is not None, "examples_json": editor_queries_json(),
             "default_query": DEFAULT_QUERY, "prefixes_json": json.dumps(PREFIXES)}
 
@@ -58,3 +56,13 @@ def yasgui_asset(filename: str) -> Response:
         abort(404)
     resp = send_from_directory(folder, filename, max_age=86400)
     return resp
+
+
+def editor_queries() -> list[dict[str, str]]:
+    """The canned queries, as examples for the editor."""
+    from server.reports import catalogue  # the canned reports are the examples
+    return [{"name": q.name, "title": q.title, "sparql": q.sparql} for q in catalogue().values()]
+
+
+def editor_queries_json() -> str:
+    return json.dumps(editor_queries()).replace("</", "<\\/")

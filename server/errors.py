@@ -7,17 +7,16 @@ from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from kg.errors import NewsgraphError
-from server.negotiate import wants_html
+from server.negotiate import best_offer, wants_html
 
 log = logging.getLogger("newsgraph")
 
 
 def _respond(status: int, title: str, message: str, headers: dict | None = None):
-    accept = request.accept_mimetypes
-    if wants_html(request):
+    if wants_html(request, ("application/json", "text/plain")):
         body = render_template("error.html", status=status, title=title, message=message)
         return body, status, {"Content-Type": "text/html; charset=utf-8", **(headers or {})}
-    if accept and accept.best_match(["application/json", "text/plain"]) == "application/json":
+    if best_offer(request, ["application/json", "text/plain"]) == "application/json":
         return {"status": status, "error": title, "message": message}, status, headers or {}
     return f"{title}: {message}\n", status, {"Content-Type": "text/plain; charset=utf-8", **(headers or {})}
 

@@ -23,7 +23,7 @@ from kg.query.executor import QueryJob
 from server import current_store
 from server.auth import check_write_token
 from server.negotiate import negotiate
-from server.protocol import QueryLog, StreamBody, cors, current_executor
+from server.protocol import QueryLog, StreamBody, current_executor
 
 bp = Blueprint("gsp", __name__)
 
@@ -139,6 +139,3 @@ def _get(graph: str | None) -> Response:
     return resp
 
 
-@bp.after_request
-def _cors(resp: Response) -> Response:
-    return cors(resp, "GET, HEAD, PUT, POST, DELETE, OPTIONS")

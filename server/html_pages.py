@@ -1,7 +1,7 @@
 """The HTML forms of Linked Data documents: resource pages, article pages, the ontology, 404s.
 
 Views only shape data for the templates: the data comes from ``kg.views.describe`` (triples),
-``kg.views.profile`` (posts, events, sources) and ``kg.ontology.view`` (documented terms); the small
+``kg.views.profile`` (posts, events, sources) and ``kg.ontology.docs`` (the one ontology documenter, shared with ``kg docs``); the small
 charts are SVG drawn by ``server.charts``. Text and labels are escaped by Jinja (autoescape) or
 by :func:`markupsafe.escape` in the article markup.
 """
@@ -15,10 +15,11 @@ from pyoxigraph import Literal, NamedNode, Triple
 
 from kg.query import formats
 from kg.views.describe import Description
-from kg.ontology.view import document_ontology
+from kg.ontology.docs import load_doc, page_context
+from kg.store.rdflib_bridge import to_rdflib
 from kg.views.profile import ArticleText, Lookup, Ref, profile
 from kg.query.tables import term_text
-from kg.vocab import NG, ONTOLOGY_IRI, RDF, RDFS
+from kg.vocab import RDF, RDFS
 from server import charts, current_store
 from server import documents as docs
 
@@ -31,7 +32,7 @@ def _forms(path_for: Any) -> list[dict[str, str]]:
 
 
 def _html(body: str, status: int = 200) -> Response:
-    return docs.cors(Response(body, status=status, content_type="text/html; charset=utf-8"))
+    return Response(body, status=status, content_type="text/html; charset=utf-8")
 
 
 class Terms:
@@ -137,9 +138,8 @@ def markup_text(article: ArticleText, href: Any) -> Markup:
 
 def ontology_page(triples: list[Triple]) -> Response:
     """HTML documentation of the ontology graph: one section per class and property."""
-    doc = document_ontology(triples)
-    body = render_template("ontology.html", doc=doc, iri=ONTOLOGY_IRI, href=docs.hrefs(),
-                           term_text=term_text, term_text_iri=lambda i: term_text(NamedNode(i)), ng=str(NG), forms=_forms(lambda ext: f"/ontology.{ext}"))
+    context = page_context(load_doc(to_rdflib(triples)))
+    body = render_template("ontology.html", forms=_forms(lambda ext: f"/ontology.{ext}"), **context)
     return _html(body)
 
 

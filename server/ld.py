@@ -46,7 +46,7 @@ def _see_other(target: str, path_for) -> Response:
     resp.headers["Vary"] = "Accept"
     for link in docs.alternates(path_for):
         resp.headers.add("Link", link)
-    return docs.cors(resp)
+    return resp
 
 
 @bp.get("/id/<path:rest>")
@@ -120,7 +120,7 @@ def ontology_document(ext: str) -> Response:
     if cached is not None:
         return cached
     graph = NamedNode(ONTOLOGY_IRI)
-    quads = list(current_store().store.quads_for_pattern(None, None, None, graph))
+    quads = list(current_store().quads(None, None, None, graph))
     if not quads:
         return html_pages.not_found(ONTOLOGY_IRI, fmt)
     if fmt is None:
@@ -141,5 +141,5 @@ def jsonld_context() -> Response:
         return cached
     import json
     body = json.dumps({"@context": docs.compactor()[1]}, indent=1, ensure_ascii=False)
-    resp = docs.cors(Response(body, content_type="application/ld+json; charset=utf-8"))
+    resp = Response(body, content_type="application/ld+json; charset=utf-8")
     return docs.set_validators(resp, "context")

@@ -6,6 +6,8 @@ Every negotiated response must carry ``Vary: Accept``.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from flask import Request
 from werkzeug.datastructures import MIMEAccept
 
@@ -52,10 +54,20 @@ def negotiate(request: Request, kind: str, html: bool = True) -> formats.Format 
     return formats.get(chosen)
 
 
-def wants_html(request: Request) -> bool:
-    """True for a browser (text/html preferred over every RDF/result type)."""
-    accept = _accept(request)  # Chrome's "...;q=0.8,application/signed-exchange;v=b3;q=0.7" sorts first otherwise
-    return bool(accept) and accept.best == HTML
+def best_offer(request: Request, offers: Sequence[str]) -> str | None:
+    """The one of ``offers`` the client's Accept ranks first (ties: the earlier offer), or None."""
+    accept = _accept(request)
+    return accept.best_match(list(offers), default=None) if accept else None
+
+
+def wants_html(request: Request, offers: Sequence[str] = ("application/json",)) -> bool:
+    """True for a browser: its Accept ranks text/html above the other types the resource ``offers``.
+
+    The one browser test of the app (pages, reports, errors, the editor). Ties go to ``offers``, so
+    ``*/*`` (curl, scripts) never gets a page; parameters are dropped first, so Chromium's
+    ``application/signed-exchange;v=b3;q=0.7`` is just one more type it accepts less.
+    """
+    return best_offer(request, [*offers, HTML]) == HTML
 
 
 #: JSON clients asking for plain JSON get JSON-LD from Linked Data documents.

@@ -11,7 +11,7 @@ import threading
 import time
 from typing import Any
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, current_app, request
 
 from kg.errors import NewsgraphError, PayloadTooLarge, UnsupportedMediaType
 from kg.query.executor import InlineExecutor, ProcessExecutor, make_executor
@@ -19,8 +19,6 @@ from server import current_settings, current_store
 
 requests_log = logging.getLogger("newsgraph.requests")
 
-#: Response headers a browser script may read (results cut by the row cap say so in them).
-EXPOSED = "X-Row-Limit, X-Truncated, X-Query-Hash, Location"
 _lock = threading.Lock()
 
 
@@ -68,17 +66,6 @@ def read_text_body(allowed: tuple[str, ...], limit: int) -> str:
     except UnicodeDecodeError as e:
         from kg.errors import BadRequest
         raise BadRequest(f"the request body is not valid UTF-8 ({e.reason} at byte {e.start})") from None
-
-
-def cors(resp: Response, methods: str = "GET, POST, HEAD, OPTIONS") -> Response:
-    """CORS for reads (any origin: the data is public, writes need a bearer token, not a cookie)."""
-    resp.headers["Access-Control-Allow-Origin"] = "*"
-    resp.headers["Access-Control-Expose-Headers"] = EXPOSED
-    if request.method == "OPTIONS":
-        resp.headers["Access-Control-Allow-Methods"] = methods
-        resp.headers["Access-Control-Allow-Headers"] = "Accept, Authorization, Content-Type"
-        resp.headers["Access-Control-Max-Age"] = "86400"
-    return resp
 
 
 def query_hash(text: str) -> str:

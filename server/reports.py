@@ -22,25 +22,19 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 from kg.query import formats
 
 from kg.reports import run as query_run
-from kg.errors import BadRequest, NewsgraphError
+from kg.errors import BadRequest, UnsupportedMediaType
 from kg.reports.catalogue import CannedQuery
 from kg.reports.saved import QueryStore
 from kg.query.tables import term_text
-from server import current_settings, current_store
+from server import current_settings, current_store, report_charts
 from server.auth import write_protected
-from server.negotiate import negotiate
-from server.sparql import render_result
+from server.negotiate import best_offer, negotiate, wants_html
+from server.results import render_result
 
 bp = Blueprint("reports", __name__)
 
 RQ = "application/sparql-query"
 HTML_ROWS = 1000
-
-
-class UnsupportedMediaType(NewsgraphError):
-    """A report must be sent as its .rq text."""
-
-    status = 415
 
 
 def query_store() -> QueryStore:
@@ -75,14 +69,7 @@ def _browser(*allowed: str) -> bool:
     wanted = request.args.get("format")
     if wanted is not None and wanted not in ("html", "json", *allowed):
         raise BadRequest(f"unknown format {wanted!r} here; use one of: html, json{''.join(', ' + a for a in allowed)}")
-    return wanted == "html" or (wanted is None and _prefers_html())
-
-
-def _prefers_html() -> bool:
-    """A browser's Accept: text/html beats JSON. (``negotiate.wants_html`` relies on werkzeug's
-    ``best``, which ranks Chromium's ``application/signed-exchange;v=b3;q=0.7`` first.)"""
-    accept = request.accept_mimetypes
-    return bool(accept) and accept.best_match(["application/json", "text/html"]) == "text/html"
+    return wanted == "html" or (wanted is None and wants_html(request, ("application/json", RQ)))
 
 
 @bp.get("/queries")
@@ -99,7 +86,7 @@ def _show(q: CannedQuery, pinned: bool) -> Response:
     """A report's metadata as JSON, its form as HTML, or its text as application/sparql-query."""
     browser = _browser("rq")
     wanted = request.args.get("format")
-    if wanted == "rq" or not wanted and request.accept_mimetypes.best_match(["application/json", RQ, "text/html"]) == RQ:
+    if wanted == "rq" or not wanted and best_offer(request, ["application/json", RQ, "text/html"]) == RQ:
         resp = Response(q.sparql, content_type=f"{RQ}; charset=utf-8")
     elif browser:
         history = query_store().history(q.name)
@@ -149,8 +136,9 @@ def _report_page(q: CannedQuery, pinned: bool, result: Any, kind: str, values: d
                 break
             rows.append([t.subject, t.predicate, t.object])
     data = [{v: (None if t is None else t.value) for v, t in zip(variables, row)} for row in rows]
+    chart = report_charts.draw(q.chart, data) if q.chart and rows else None
     args = {k: v for k, v in values.items() if k not in ("format", "download")}
-    return _html("report.html", q=q, pinned=pinned, kind=kind, variables=variables, rows=rows, data=data,
+    return _html("report.html", q=q, pinned=pinned, kind=kind, variables=variables, rows=rows, chart=chart,
                  boolean=bool(result) if kind == formats.ASK else None, more=more, values=values,
                  args=args, run_url=_run_url(q, pinned), term_text=term_text, max_rows=HTML_ROWS)
 
@@ -216,6 +204,4 @@ def delete_query(name: str) -> Response:
 @bp.get("/openapi.json")
 def openapi() -> Response:
     from server.openapi import document
-    resp = jsonify(document(catalogue(), request.host_url))
-    resp.headers["Access-Control-Allow-Origin"] = "*"
-    return resp
+    return jsonify(document(catalogue(), request.host_url))

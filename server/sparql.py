@@ -12,8 +12,6 @@ An update is never run here: updates go to ``/update``.
 """
 from __future__ import annotations
 
-import io
-import json
 from typing import Any
 
 from flask import Blueprint, Response, render_template, request
@@ -26,7 +24,7 @@ from kg.sparql.limits import check_depth
 from kg.query.tables import term_text
 from server import current_settings
 from server.negotiate import negotiate, wants_html
-from server.protocol import QueryLog, StreamBody, cors, current_executor, has_write_token, read_text_body
+from server.protocol import QueryLog, StreamBody, current_executor, has_write_token, read_text_body
 
 bp = Blueprint("sparql", __name__)
 
@@ -110,9 +108,6 @@ def sparql() -> Response:
     return run_query(query, defaults=defaults, nameds=nameds)
 
 
-@bp.after_request
-def _cors(resp: Response) -> Response:
-    return cors(resp)
 
 
 def run_query(query: str, *, defaults: list[str] | None = None, nameds: list[str] | None = None,
@@ -167,31 +162,11 @@ def _html_page(kind: str, body: bytes, query: str, cut_at: int | None) -> Respon
     return Response(html, content_type="text/html; charset=utf-8")
 
 
-def render_result(result: Any, kind: str, query: str = "") -> Response:
-    """Serialise an in-process query result in the negotiated format (HTML for browsers).
-
-    For callers that run their own fixed queries in-thread (canned reports, Linked Data pages);
-    user queries go through :func:`run_query` and the executor.
-    """
-    fmt = negotiate(request, kind)
-    if fmt is None:
-        html = render_template("results.html", kind=kind, result=result, term_text=term_text, query=query,
-                               variables=[v.value for v in result.variables] if kind == formats.SELECT else [],
-                               truncated_at=None)
-        resp = Response(html, content_type="text/html; charset=utf-8")
-    else:
-        buf = io.BytesIO()
-        fmt.render(result, buf)
-        resp = Response(buf.getvalue(), content_type=fmt.content_type)
-    resp.headers["Vary"] = "Accept"
-    resp.headers["Access-Control-Allow-Origin"] = "*"
-    return resp
-
-
 def service_description_or_editor() -> Response:
     """``GET /sparql`` without a query: the editor for browsers, the Service Description otherwise."""
     explicit = request.args.get("format")
-    if explicit in ("html", "text/html") or not explicit and wants_html(request):
+    description_types = [mt for f in formats.for_kind(formats.GRAPH) for mt in f.media_types]
+    if explicit in ("html", "text/html") or not explicit and wants_html(request, description_types):
         from server.editor import editor_page
         resp = editor_page()
     else:
@@ -202,13 +177,3 @@ def service_description_or_editor() -> Response:
             raise BadRequest(f"no query given, and the Service Description cannot be written that way: {e}") from None
     resp.headers["Vary"] = "Accept"
     return resp
-
-
-def editor_queries() -> list[dict[str, str]]:
-    """The canned queries, as examples for the editor."""
-    from server.reports import catalogue
-    return [{"name": q.name, "title": q.title, "sparql": q.sparql} for q in catalogue().values()]
-
-
-def editor_queries_json() -> str:
-    return json.dumps(editor_queries()).replace("</", "<\\/")

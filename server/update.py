@@ -15,7 +15,7 @@ from kg.errors import QueryFailed
 from kg.sparql.limits import add_using, check_depth
 from server import current_settings, current_store
 from server.auth import write_protected
-from server.protocol import QueryLog, cors, read_text_body
+from server.protocol import QueryLog, read_text_body
 
 bp = Blueprint("update", __name__)
 
@@ -75,9 +75,6 @@ def update() -> Response:
     return Response(status=204)
 
 
-@bp.after_request
-def _cors(resp: Response) -> Response:
-    return cors(resp, "POST, OPTIONS")
 
 
 @bp.route("/update", methods=["GET"])

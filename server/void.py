@@ -16,7 +16,6 @@ from kg.query import formats
 from kg.vocab import DCTERMS, NG, ONTOLOGY_IRI, RDF, VOID, XSD
 from server import current_minter, current_store
 from server.negotiate import negotiate
-from server.protocol import cors
 
 bp = Blueprint("void", __name__)
 _lock = threading.Lock()
@@ -82,6 +81,3 @@ def void() -> Response:
     return resp
 
 
-@bp.after_request
-def _cors(resp: Response) -> Response:
-    return cors(resp, "GET, HEAD, OPTIONS")

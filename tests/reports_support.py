@@ -10,14 +10,14 @@ from kg.store.local import GraphStore
 def memory_copy(source: GraphStore) -> GraphStore:
     """A new in-memory store with every quad of ``source``."""
     copy = GraphStore.memory()
-    copy.store.extend(list(source.store))
+    copy.add_quads(list(source.quads()))
     return copy
 
 
 def disk_copy(source: GraphStore, path: Path) -> Path:
     """A RocksDB store at ``path`` with every quad of ``source``, closed again so a server can open it."""
     disk = GraphStore.open(path)
-    disk.store.extend(list(source.store))
+    disk.add_quads(list(source.quads()))
     disk.flush()
     del disk
     gc.collect()

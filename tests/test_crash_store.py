@@ -42,7 +42,7 @@ while True:
 def versions_per_graph(path) -> dict[str, set[str]]:
     store = GraphStore.open(path)  # the store must open after a kill
     out: dict[str, list[str]] = {}
-    for q in store.store.quads_for_pattern(None, NamedNode("http://example.org/version"), None, None):
+    for q in store.quads(None, NamedNode("http://example.org/version"), None, None):
         out.setdefault(q.graph_name.value, []).append(q.object.value)
     del store
     for g, values in out.items():

@@ -31,7 +31,7 @@ def kg(*args: str, **kw) -> subprocess.CompletedProcess:
 def graphs_of(store: GraphStore) -> dict[str, frozenset[str]]:
     """Every article graph of a store, as the set of its quads (N-Quads lines)."""
     out: dict[str, set[str]] = {}
-    for q in store.store.quads_for_pattern(None, None, None, None):
+    for q in store.quads(None, None, None, None):
         g = q.graph_name
         if isinstance(g, NamedNode) and g.value.startswith(BASE + "id/article/"):
             out.setdefault(g.value, set()).add(str(q))
@@ -172,7 +172,7 @@ def test_same_file_named_twice_is_read_once_and_duplicate_ids_are_reported(tmp_p
 
 def dataset(store: GraphStore) -> frozenset[str]:
     """Every quad of a store but the ontology's, as N-Quads lines."""
-    return frozenset(str(q) for q in store.store.quads_for_pattern(None, None, None, None)
+    return frozenset(str(q) for q in store.quads(None, None, None, None)
                      if q.graph_name != NamedNode(ONTOLOGY_IRI))
 
 

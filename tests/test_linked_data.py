@@ -214,12 +214,12 @@ def test_the_ontology_and_its_terms_dereference(live_server):
     html = get(live_server + "/ontology", headers={"Accept": "text/html"})
     assert html.url.endswith("/ontology.html")
     # each ng: term (https://w3id.org/newsgraph/ontology#Term) has its own section, id = local name
-    ids = set(re.findall(r'<section class="term" id="([^"]+)"', html.text))
+    ids = set(re.findall(r'<section class="term[^"]*" id="([^"]+)"', html.text))
     assert {str(t)[len(str(NG)):] for t in ng_terms} <= ids
     meeting = html.text.split('id="Meeting"', 1)[1].split("</section>", 1)[0]
-    assert "Subclass of" in meeting and "ng:Event" in meeting
+    assert "subclass of" in meeting and 'href="#Event">ng:Event</a>' in meeting
     person = html.text.split('id="Person"', 1)[1].split("</section>", 1)[0]
-    assert "Aligned to" in person and "foaf:Person" in person
+    assert "foaf:Person" in person and 'href="#foaf-Person"' in person     # aligned, and linked to its section
 
 
 def test_the_person_page_reads_like_a_page(live_server):

@@ -13,7 +13,8 @@ from rdflib import OWL, RDF, RDFS, XSD, Literal, URIRef
 
 from kg.store.rdflib_bridge import ArticleGraph, article_graphs, ontology_graph
 from kg.ontology.reason import CONSTRAINT, HERMIT, INCONSISTENCY, OWLRL, java_available, reason, write_inferred
-from kg.store.local import ONTOLOGY_FILE, GraphStore
+from kg.store.local import GraphStore
+from kg.resources import ONTOLOGY_FILE
 from kg.vocab import ONTOLOGY_IRI
 from tests.conftest import BASE
 

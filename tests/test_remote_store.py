@@ -22,7 +22,8 @@ from kg.views.describe import describe
 from kg.reports import run as query_run
 from kg.reports.catalogue import load_dir
 from kg.store.remote import RemoteStore, derive_url
-from kg.store.local import GraphStore, open_store
+from kg.store import open_store
+from kg.store.local import GraphStore
 from tests.conftest import BASE, FIXTURES, KG, ROOT, SEEDS, free_port, start_server, stop_server
 
 
@@ -207,3 +208,49 @@ def test_reingest_remove_and_bulk_load_against_a_remote_store(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+# ---------------------------------------------------------------- saved reports live in the remote store
+REPORT_V1 = "#+ summary: People\nSELECT ?label WHERE { ?p a ?_type_iri ; rdfs:label ?label } ORDER BY ?label\n"
+REPORT_V2 = ("#+ summary: People and IRIs\n"
+             "SELECT ?p ?label WHERE { ?p a ?_type_iri ; rdfs:label ?label } ORDER BY ?label\n")
+
+
+def test_save_run_and_delete_a_report_against_a_remote_store(oxigraph, tmp_path):
+    """PUT, run, a new version, DELETE: the versions are quads in the Oxigraph server, so a second
+    `kg serve` over it (nothing shared on disk) runs them too."""
+    token, rq = {"Authorization": "Bearer test-token"}, {"Content-Type": "application/sparql-query"}
+
+    def run(url: str, path: str) -> requests.Response:
+        return requests.get(url + path, params={"type": "http://xmlns.com/foaf/0.1/Person", "format": "csv"},
+                            timeout=30)
+
+    proc, url = start_server(oxigraph, tmp_path / "serve1.log")
+    try:
+        assert requests.put(url + "/queries/people_remote", data=REPORT_V1, headers=rq, timeout=30).status_code == 401
+        r = requests.put(url + "/queries/people_remote", data=REPORT_V1, headers={**rq, **token}, timeout=30)
+        assert r.status_code == 201, r.text
+        v1 = run(url, "/queries/people_remote/run")
+        assert v1.status_code == 200, v1.text
+        assert v1.text.splitlines()[0] == "label" and "Maulen Ashimbayev" in v1.text.splitlines()
+        r = requests.put(url + "/queries/people_remote", data=REPORT_V2, headers={**rq, **token}, timeout=30)
+        assert r.status_code == 200 and r.json()["version"] == 2, r.text
+    finally:
+        stop_server(proc)
+    stored = requests.post(oxigraph, data={"query": "ASK { GRAPH ?g { ?s ?p ?o } FILTER(CONTAINS(STR(?g), 'queries')) }"},
+                           headers={"Accept": "application/sparql-results+json"}, timeout=30)
+    assert stored.json()["boolean"] is True, "the report versions are not in the Oxigraph server"
+
+    proc, url = start_server(oxigraph, tmp_path / "serve2.log")
+    try:
+        v2 = run(url, "/queries/people_remote/run")
+        assert v2.status_code == 200 and v2.text.splitlines()[0] == "p,label", v2.text
+        assert run(url, "/queries/people_remote/versions/1/run").text == v1.text
+        assert requests.delete(url + "/queries/people_remote", timeout=30).status_code == 401
+        r = requests.delete(url + "/queries/people_remote", headers=token, timeout=30)
+        assert r.status_code == 200 and r.json()["deleted"] is True, r.text
+        assert requests.get(url + "/queries/people_remote", timeout=30).status_code == 410
+        assert run(url, "/queries/people_remote/run").status_code == 410
+        assert run(url, "/queries/people_remote/versions/2/run").status_code == 200   # history stays readable
+    finally:
+        stop_server(proc)

@@ -66,11 +66,13 @@ def test_run_in_every_result_format_by_format_and_by_accept(client, fmt, media):
             assert [row["role"].value for row in parsed] == ["Secretary-General"]
 
 
-def test_run_as_an_html_page_with_table_chart_data_and_csv_link(client):
+def test_run_as_an_html_page_with_table_chart_and_csv_link(client):
     r = client.get("/queries/who_met_whom/run", headers={"Accept": "text/html"})
     html = r.get_data(as_text=True)
     assert r.status_code == 200 and 'id="results"' in html and "Sultan Raev" in html
-    assert 'id="chart"' in html and "network" in html and 'id="report-data"' in html
+    chart = html[html.index('<figure class="chart" id="chart"'):html.index("</figure>")]
+    assert '<svg class="chart-network"' in chart and 'class="edge"' in chart   # drawn on the server
+    assert '>Sultan Raev</text>' in chart
     assert 'href="/queries/who_met_whom/run?format=csv&amp;download=1"' in html
     download = client.get("/queries/who_met_whom/run?format=csv&download=1")
     assert download.headers["Content-Disposition"] == 'attachment; filename="who_met_whom.csv"'

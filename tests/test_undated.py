@@ -140,7 +140,7 @@ def store(disk_store) -> GraphStore:
     """An in-memory copy of that store, for in-process checks and the Flask test client."""
     source = GraphStore.open_read_only(disk_store)
     copy = GraphStore.memory()
-    copy.store.extend(list(source.store))
+    copy.add_quads(list(source.quads()))
     return copy
 
 

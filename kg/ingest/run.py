@@ -33,7 +33,8 @@ from kg.mapping.quads import ArticleMapper
 from kg.ingest.pool import ExtractionPool, LocalExtraction
 from kg.ingest.ledger import RunLedger
 from kg.resolve.name_index import NameIndex
-from kg.resolve.resolver import label_quads, reconcile, refresh_labels, resolver, uses_of
+from kg.ingest.settle import reconcile, refresh_labels
+from kg.resolve.resolver import label_quads, resolver, uses_of
 from kg.ingest.sinks import NQuadsSink, StoreSink
 from kg.vocab import NG, XSD
 
@@ -86,120 +87,148 @@ def ingest_paths(paths: Iterable[str | os.PathLike[str]], store: Any, minter: Mi
                  check: ArticleCheck | None = None) -> IngestReport:
     """Ingest every article under ``paths`` into ``store`` (or, with ``out``, into an N-Quads file).
 
-    :param store: a GraphStore or RemoteStore (ignored when ``out`` is given).
+    :param store: a :class:`~kg.store.Store`, local or remote (ignored when ``out`` is given).
     :param extractor: extract in this process with this :class:`~kg.extract.Extractor`.
     :param jobs: extraction worker processes; 0 extracts in this process.
     :param on_error: called with each bad file or article as soon as it is found.
     :param check: may refuse an article's graph (``--strict``: the SHACL shapes), giving a reason.
     :return: what was ingested, unchanged and failed (with reasons).
     """
-    started = time.monotonic()
-    paths = list(paths)
-    report = IngestReport()
-    sink: Any = NQuadsSink(out) if out is not None else StoreSink(store)
     extraction: Any = (LocalExtraction(extractor, batch_size) if extractor is not None or jobs < 1
                        else ExtractionPool(jobs, batch_size))
-    bar = tqdm(total=count_articles(paths), unit="article", desc="ingest", disable=not progress,
-               file=sys.stderr, dynamic_ncols=True, mininterval=0.5)
-    complete = False
-    ledger = RunLedger()  # what the run has read and touched, on disk (memory stays flat)
-    index: NameIndex | None = None
+    sink: Any = NQuadsSink(out) if out is not None else StoreSink(store)
+    return _Run(list(paths), store, minter, extraction, sink, to_file=out is not None, force=force,
+                progress=progress, on_error=on_error, check=check).run()
 
-    def failed(err: ArticleError) -> None:
-        report.failed.append(err)
-        bar.update(1)
-        if on_error is not None:
-            on_error(err)
 
-    try:
-        sink.start()
-        version = extraction.version()
-        # cross-article resolution reads an on-disk index of every stored article's names
-        index = NameIndex() if out is not None else NameIndex.load(store)
-        mapper = ArticleMapper(minter, version, resolve=resolver(index, minter))
+class _Run:
+    """One ingest run: the articles still to do, then each extraction resolved, mapped, written.
+
+    Split in the steps a run goes through (:meth:`todo_chunks`, :meth:`take`, :meth:`finish`) so
+    each can be read alone; the state they share is what the run remembers to its end.
+    """
+
+    def __init__(self, paths: list[str | os.PathLike[str]], store: Any, minter: Minter, extraction: Any,
+                 sink: Any, *, to_file: bool, force: bool, progress: bool,
+                 on_error: Callable[[ArticleError], None] | None, check: ArticleCheck | None) -> None:
+        self.paths, self.store, self.minter = paths, store, minter
+        self.extraction, self.sink, self.to_file = extraction, sink, to_file
+        self.force, self.on_error, self.check = force, on_error, check
+        self.report = IngestReport()
+        self.bar = tqdm(total=count_articles(paths), unit="article", desc="ingest", disable=not progress,
+                        file=sys.stderr, dynamic_ncols=True, mininterval=0.5)
+        self.ledger = RunLedger()  # what the run has read and touched, on disk (memory stays flat)
+        self.index: NameIndex | None = None
+        self.version = ""
         # a marker graph says the cross-article work (settle) is owed: written before the first
         # article, removed after settling, so a run killed in between is settled by the next one
-        state = minter.state_graph()
-        owed = out is None and _marked(store, state)
-        marked = owed
-        replacing: set[str] = set()  # articles in flight that are already stored
+        self.state_graph = minter.state_graph()
+        self.owed = self.marked = False
+        self.replacing: set[str] = set()  # articles in flight that are already stored
 
-        def todo_chunks() -> Iterator[list[Article]]:
-            for chunk in _chunks(read_paths(paths), CHUNK):
-                articles = [a for a in chunk if not isinstance(a, ArticleError)]
-                for err in chunk:
-                    if isinstance(err, ArticleError):
-                        failed(err)
-                states = sink.states([a.id for a in articles])
-                todo = []
-                for a in articles:
-                    first = ledger.first_read(a.id, a.source)
-                    if first != a.source:
-                        failed(ArticleError(a.source, None, f"duplicate article id {a.id!r}: already read from {first}"))
-                        continue
-                    state = states.get(a.id)
-                    if not force and state == (a.checksum, version):
-                        report.unchanged.append(a.id)
-                        bar.update(1)
-                        continue
-                    if state is not None:
-                        replacing.add(a.id)
-                    todo.append(a)
-                yield todo
-
-        for article, outcome in extraction.imap(todo_chunks()):
-            source = article.source or article.id
-            if isinstance(outcome, str):
-                failed(ArticleError(source, None, f"extraction failed: {outcome}"))
-                continue
-            graph = minter.article(article.id)
-            index.drop_graph(graph)          # resolve against the other articles only
-            try:
-                quads = mapper.quads(article, outcome)
-            except Exception as e:  # noqa: BLE001 - a mapping bug must not stop the batch
-                failed(ArticleError(source, None, f"mapping failed: {type(e).__name__}: {e}"))
-                continue
-            refusal = check(quads) if check is not None else None
-            if refusal is not None:
-                failed(ArticleError(source, None, refusal))
-                continue
-            if out is None:
-                if not marked:
-                    store.replace_graph(state, [_marker(state)])
-                    marked = True
-                if article.id in replacing:  # a replaced version's entities may lose their label
-                    replacing.discard(article.id)
-                    ledger.touch(_named_in(store, graph))
-            sink.write(graph, quads)
-            iris = mapper.entity_iris(outcome)
-            index.add_graph(graph, uses_of(outcome.entities, iris))
-            ledger.touch(iris.values())
-            if out is not None:
-                for q in quads:
-                    if q.predicate == NG.preferredName:
-                        ledger.prefer(q.subject.value, q.object.value)  # the entities graph, at the end
-            report.ingested.append(article.id)
-            bar.update(1)
-        complete = True
-    finally:
+    def run(self) -> IngestReport:
+        started = time.monotonic()
+        complete = False
         try:
-            extraction.close()
-            bar.close()
-            if complete and out is not None and report.ingested:
-                for preferred in ledger.preferred():
-                    sink.write(minter.entities_graph(), label_quads(preferred, minter))
-            elif complete and out is None and (report.ingested or owed):
-                # a run that inherits unfinished work does not know what it touched: all labels
-                store.reopen()  # what ingest cached is of no use to the settling
-                settle(store, index, minter, None if owed else ledger)
-                store.remove_graph(state)
-            sink.close(complete)
+            self.sink.start()
+            self.version = self.extraction.version()
+            # cross-article resolution reads an on-disk index of every stored article's names
+            self.index = NameIndex() if self.to_file else NameIndex.load(self.store)
+            self.mapper = ArticleMapper(self.minter, self.version, resolve=resolver(self.index, self.minter))
+            self.owed = self.marked = not self.to_file and _marked(self.store, self.state_graph)
+            for article, outcome in self.extraction.imap(self.todo_chunks()):
+                self.take(article, outcome)
+            complete = True
         finally:
-            ledger.close()
-            if index is not None:
-                index.close()
-        report.seconds = time.monotonic() - started
-    return report
+            try:
+                self.finish(complete)
+            finally:
+                self.ledger.close()
+                if self.index is not None:
+                    self.index.close()
+            self.report.seconds = time.monotonic() - started
+        return self.report
+
+    def failed(self, err: ArticleError) -> None:
+        self.report.failed.append(err)
+        self.bar.update(1)
+        if self.on_error is not None:
+            self.on_error(err)
+
+    def todo_chunks(self) -> Iterator[list[Article]]:
+        """Chunks of the articles to extract: bad files reported, duplicates and unchanged ones left out."""
+        for chunk in _chunks(read_paths(self.paths), CHUNK):
+            articles = [a for a in chunk if not isinstance(a, ArticleError)]
+            for err in chunk:
+                if isinstance(err, ArticleError):
+                    self.failed(err)
+            states = self.sink.states([a.id for a in articles])
+            todo = []
+            for a in articles:
+                first = self.ledger.first_read(a.id, a.source)
+                if first != a.source:
+                    self.failed(ArticleError(a.source, None, f"duplicate article id {a.id!r}: already read from {first}"))
+                    continue
+                stored = states.get(a.id)
+                if not self.force and stored == (a.checksum, self.version):
+                    self.report.unchanged.append(a.id)
+                    self.bar.update(1)
+                    continue
+                if stored is not None:
+                    self.replacing.add(a.id)
+                todo.append(a)
+            yield todo
+
+    def take(self, article: Article, outcome: Any) -> None:
+        """One extraction back from the workers: resolve, map, check and write its graph."""
+        assert self.index is not None
+        source = article.source or article.id
+        if isinstance(outcome, str):
+            self.failed(ArticleError(source, None, f"extraction failed: {outcome}"))
+            return
+        graph = self.minter.article(article.id)
+        self.index.drop_graph(graph)          # resolve against the other articles only
+        try:
+            quads = self.mapper.quads(article, outcome)
+        except Exception as e:  # noqa: BLE001 - a mapping bug must not stop the batch
+            self.failed(ArticleError(source, None, f"mapping failed: {type(e).__name__}: {e}"))
+            return
+        refusal = self.check(quads) if self.check is not None else None
+        if refusal is not None:
+            self.failed(ArticleError(source, None, refusal))
+            return
+        if not self.to_file:
+            if not self.marked:
+                self.store.replace_graph(self.state_graph, [_marker(self.state_graph)])
+                self.marked = True
+            if article.id in self.replacing:  # a replaced version's entities may lose their label
+                self.replacing.discard(article.id)
+                self.ledger.touch(_named_in(self.store, graph))
+        self.sink.write(graph, quads)
+        iris = self.mapper.entity_iris(outcome)
+        self.index.add_graph(graph, uses_of(outcome.entities, iris))
+        self.ledger.touch(iris.values())
+        if self.to_file:
+            for q in quads:
+                if q.predicate == NG.preferredName:
+                    self.ledger.prefer(q.subject.value, q.object.value)  # the entities graph, at the end
+        self.report.ingested.append(article.id)
+        self.bar.update(1)
+
+    def finish(self, complete: bool) -> None:
+        """Stop the workers; after a complete run, the cross-article work (labels, settling)."""
+        self.extraction.close()
+        self.bar.close()
+        if complete and self.to_file and self.report.ingested:
+            for preferred in self.ledger.preferred():
+                self.sink.write(self.minter.entities_graph(), label_quads(preferred, self.minter))
+        elif complete and not self.to_file and (self.report.ingested or self.owed):
+            # a run that inherits unfinished work does not know what it touched: all labels
+            self.store.reopen()  # what ingest cached is of no use to the settling
+            assert self.index is not None
+            settle(self.store, self.index, self.minter, None if self.owed else self.ledger)
+            self.store.remove_graph(self.state_graph)
+        self.sink.close(complete)
 
 
 def settle(store: Any, index: NameIndex, minter: Minter, touched: RunLedger | None = None) -> None:
@@ -249,7 +278,7 @@ def remove_article(store: Any, minter: Minter, identifier: str) -> bool:
 
 def _named_in(store: Any, graph: str) -> set[str]:
     """The entities an article graph names (their labels may change when it goes)."""
-    return {q.subject.value for q in store.store.quads_for_pattern(None, NG.preferredName, None, NamedNode(graph))}
+    return {q.subject.value for q in store.quads(None, NG.preferredName, None, NamedNode(graph))}
 
 
 def _marked(store: Any, graph: str) -> bool:

@@ -15,7 +15,7 @@ from typing import Any
 
 from pyoxigraph import NamedNode, Quad, RdfFormat, parse, serialize
 
-from kg.store.local import ONTOLOGY_FILE
+from kg.resources import ONTOLOGY_FILE
 from kg.vocab import ONTOLOGY_IRI
 
 

@@ -105,7 +105,7 @@ class ArticleMapper:
             for sup in ENTITY_SUPERCLASSES[e.kind]:
                 yield q(E, RDF.type, sup)
             # the names this article uses; the corpus-wide rdfs:label is derived from the
-            # preferred names of every article (kg.resolve.resolver.refresh_labels)
+            # preferred names of every article (kg.ingest.settle.refresh_labels)
             yield q(E, NG.preferredName, Literal(e.name))
             for name in e.names:
                 yield q(E, SKOS.altLabel, Literal(name))

@@ -5,8 +5,9 @@ properties, individuals, with every axiom rendered in Manchester-like syntax); :
 turns it into a self-contained page (the diagram inlined); :func:`class_diagram_dot` draws the
 classes, their alignments and the object properties between them as Graphviz DOT, and
 :func:`render_svg` renders it with Graphviz's ``dot``. ``kg docs`` writes docs/ontology.html and
-docs/ontology.svg (the README's diagram); the server's ``/ontology`` page can reuse
-``render_html(load_doc())``.
+docs/ontology.svg (the diagram of docs/ontology.md); the server's ``/ontology.html`` renders the
+same ``ontology_body.html`` from :func:`page_context` over the ontology graph in its store, so there
+is one documenter and one anchor per term (an own term's local name, which its hash IRI names).
 """
 from __future__ import annotations
 
@@ -56,7 +57,8 @@ class Term:
 
     @property
     def anchor(self) -> str:
-        return self.curie.replace(":", "-")
+        """An own term's local name (its hash IRI's fragment), else the prefixed name with a hyphen."""
+        return self.iri[len(NG):] if self.own else self.curie.replace(":", "-")
 
 
 @dataclass
@@ -346,15 +348,19 @@ def render_svg(dot_source: str) -> str:
 _env = Environment(loader=PackageLoader("kg", "templates"), autoescape=select_autoescape(["html"]))
 
 
-def render_html(doc: OntologyDoc, diagram_svg: str | None = None) -> str:
-    """The documentation page: header, diagram (inlined SVG, when given), then every term."""
+def page_context(doc: OntologyDoc, diagram_svg: str | None = None) -> dict[str, object]:
+    """The variables of ``ontology_body.html``: shared by ``kg docs`` and the server's /ontology.html."""
     sections = [("Classes", "classes", doc.classes), ("Object properties", "object-properties", doc.object_properties),
                 ("Datatype properties", "datatype-properties", doc.datatype_properties),
                 ("Annotation properties", "annotation-properties", doc.annotation_properties),
                 ("Individuals", "individuals", doc.individuals)]
     anchors = {t.curie: t.anchor for _, _, terms in sections for t in terms}
-    return _env.get_template("ontology_doc.html").render(doc=doc, sections=sections, diagram=diagram_svg,
-                                                         anchors=anchors)
+    return {"doc": doc, "sections": sections, "diagram": diagram_svg, "anchors": anchors}
+
+
+def render_html(doc: OntologyDoc, diagram_svg: str | None = None) -> str:
+    """The documentation page: header, diagram (inlined SVG, when given), then every term."""
+    return _env.get_template("ontology_doc.html").render(**page_context(doc, diagram_svg))
 
 
 def write_docs(out_dir: Path, *, diagram: bool = True) -> list[Path]:

@@ -39,7 +39,7 @@ from rdflib import OWL, RDF, RDFS, XSD, BNode, Literal, URIRef
 
 from kg.errors import NewsgraphError
 from kg.store.rdflib_bridge import ArticleGraph, article_graph, article_iris, compact, ontology_graph, to_oxigraph_term
-from kg.store.local import GraphStore
+from kg.store import Store
 
 HERMIT, OWLRL, AUTO = "hermit", "owlrl", "auto"
 INCONSISTENCY, CONSTRAINT = "inconsistency", "constraint"
@@ -132,7 +132,7 @@ def choose_reasoner(reasoner: str = AUTO) -> str:
     return reasoner
 
 
-def reason_store(store: GraphStore, *, reasoner: str = AUTO, identifiers: Sequence[str] | None = None,
+def reason_store(store: Store, *, reasoner: str = AUTO, identifiers: Sequence[str] | None = None,
                  sample: int | None = None, seed: int = 0) -> ReasoningReport:
     """Reason over the ontology file and the store's article graphs (all, some, or a random sample)."""
     graphs = [article_graph(store, iri, ident) for iri, ident in article_iris(store, identifiers, sample, seed)]
@@ -161,7 +161,7 @@ def reason(graphs: Sequence[ArticleGraph], *, reasoner: str = AUTO,
                            findings, inferred, time.monotonic() - started)
 
 
-def write_inferred(store: GraphStore, inferred: rdflib.Graph, base_iri: str) -> str:
+def write_inferred(store: Store, inferred: rdflib.Graph, base_iri: str) -> str:
     """Replace the store's inferred graph with these triples; returns the graph's IRI."""
     iri = base_iri.rstrip("/") + "/" + INFERRED_GRAPH
     from pyoxigraph import NamedNode

@@ -20,7 +20,7 @@ from rdflib.namespace import SH
 
 from kg.resources import SHAPES_FILE
 from kg.store.rdflib_bridge import ArticleGraph, article_graphs, class_hierarchy, compact, ontology_graph, to_rdflib
-from kg.store.local import GraphStore
+from kg.store import Store
 
 
 VIOLATION, WARNING, INFO = "Violation", "Warning", "Info"
@@ -107,7 +107,7 @@ class ShapeValidator:
         return report
 
 
-def validate_store(store: GraphStore, identifiers: Sequence[str] | None = None,
+def validate_store(store: Store, identifiers: Sequence[str] | None = None,
                    validator: ShapeValidator | None = None) -> ValidationReport:
     """Validate every article graph of the store (or those whose identifiers are given)."""
     return (validator or ShapeValidator()).validate_articles(article_graphs(store, identifiers))

@@ -185,6 +185,7 @@ class _Worker:
         theirs.close()
         self.conn = Connection(ours.detach())
         self.version = ""
+        self._kill_lock = threading.Lock()   # the executor's close and a starter thread may both kill
 
     def is_alive(self) -> bool:
         return self.proc.poll() is None
@@ -202,12 +203,15 @@ class _Worker:
         return True
 
     def kill(self) -> None:
-        try:
-            self.proc.kill()
-            self.proc.wait(5)
-        except (OSError, subprocess.TimeoutExpired):  # already gone
-            pass
-        self.conn.close()
+        """Stop the process and close its socket, once, whichever thread asks first."""
+        with self._kill_lock:
+            try:
+                self.proc.kill()
+                self.proc.wait(5)
+            except (OSError, subprocess.TimeoutExpired):  # already gone
+                pass
+            if not self.conn.closed:
+                self.conn.close()
 
 
 class Execution:
@@ -267,7 +271,7 @@ class ProcessExecutor:
             self._serial += 1
             path = os.path.join(self._dir, f"snapshot-{self._serial}.nq")
             started = time.monotonic()
-            self.store.store.dump(path, format=RdfFormat.N_QUADS)
+            self.store.dump(path, format=RdfFormat.N_QUADS)
             old = self._snapshot[0]
             self._snapshot = (path, version)
             if old:
@@ -434,7 +438,11 @@ class InlineExecutor:
 
     def run(self, job: QueryJob) -> Execution:
         spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
-        outcome = evaluate(self.store, job, spool.write, lambda out: None)
+        try:
+            outcome = evaluate(self.store, job, spool.write, lambda out: None)
+        except BaseException:
+            spool.close()
+            raise
         spool.seek(0)
 
         def chunks() -> Iterator[bytes]:
@@ -467,7 +475,7 @@ def _error(status: int, name: str, message: str) -> NewsgraphError:
 
 def make_executor(store: Any, workers: int, timeout: float, memory_mb: int = 0) -> ProcessExecutor | InlineExecutor:
     """Worker processes for a local Oxigraph store, the inline executor otherwise (see the module doc)."""
-    if workers <= 0 or not hasattr(getattr(store, "store", None), "dump"):
+    if workers <= 0 or not getattr(store, "local", False):
         return InlineExecutor(store)
     return ProcessExecutor(store, workers=workers, timeout=timeout, memory_mb=memory_mb)
 

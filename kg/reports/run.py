@@ -16,12 +16,12 @@ from typing import Any
 from pyoxigraph import BlankNode, Literal, NamedNode, QueryResultsFormat, QuerySolutions, Triple, parse_query_results
 
 from kg.reports.catalogue import CannedQuery
-from kg.store.local import GraphStore
+from kg.store import Store
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
-def run(store: GraphStore, query: CannedQuery, values: dict[str, str]) -> Any:
+def run(store: Store, query: CannedQuery, values: dict[str, str]) -> Any:
     """Run ``query`` with raw parameter ``values`` (strings, as from a URL or the CLI).
 
     :raise BadRequest: a value is missing, unknown or not of its parameter's type.

@@ -38,7 +38,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from kg.errors import NewsgraphError, NotFound
 from kg.reports.catalogue import CannedQuery, check_name, parse_query
-from kg.store.local import GraphStore
+from kg.store import Store
 from kg.vocab import DCTERMS, OWL, PROV, RDF, XSD, Namespace
 
 log = logging.getLogger("newsgraph")
@@ -97,7 +97,7 @@ class QueryStore:
     :param base_iri: base of the IRIs minted for saved reports and their versions.
     """
 
-    def __init__(self, store: GraphStore | None, shipped_dir: Path, base_iri: str) -> None:
+    def __init__(self, store: Store | None, shipped_dir: Path, base_iri: str) -> None:
         self.store = store
         self.shipped_dir = Path(shipped_dir)
         self.base_iri = base_iri
@@ -202,7 +202,7 @@ class QueryStore:
         iri = f"{self.base_iri}queries/{name}"
         return iri if number is None else f"{iri}/versions/{number}"
 
-    def _writable(self) -> GraphStore:
+    def _writable(self) -> Store:
         if self.store is None:
             raise ReadOnly("reports cannot be saved without a store")
         return self.store
@@ -251,7 +251,7 @@ class QueryStore:
     def _write(self, quads: list[Quad]) -> None:
         store = self._writable()
         try:
-            store.store.extend(quads)  # one transaction: the whole version or nothing
+            store.add_quads(quads)  # one transaction: the whole version or nothing
         except OSError as e:
             raise ReadOnly(f"the report cannot be saved: {e}") from None
         store.touch()

@@ -10,15 +10,13 @@ module resolves the rest against the other articles of the store:
   that organization's IRI when the other one knows strictly more names (the long form and the
   acronym), so an alias learnt in one article helps the next.
 
-Resolution only looks at *other* articles, and :func:`reconcile` re-applies it to every stored
-article after a batch, so the IRIs do not depend on the order in which articles arrive. Finally
-the corpus-level graph ``{base}graph/entities`` gives each entity one ``rdfs:label``: the best of
-the names the articles prefer for it.
+Resolution only looks at *other* articles; :mod:`kg.ingest.settle` re-applies it to every stored
+article after a batch, so the IRIs do not depend on the order in which articles arrive, and
+keeps one ``rdfs:label`` per entity (:func:`label_quads`). Nothing here touches a store.
 """
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 from pyoxigraph import Literal, NamedNode, Quad
 
@@ -26,8 +24,6 @@ from kg.iris import Minter
 from kg.model import Entity
 from kg.resolve.name_index import KIND_OF, NameIndex, Use
 from kg.names import name_key
-from kg.store import updates
-from kg.store.local import GraphStore
 from kg.vocab import NG, ORG, RDFS
 
 RESOLVED_KINDS = frozenset(KIND_OF.values())  # the kinds the name index holds
@@ -98,36 +94,7 @@ def uses_of(entities: Iterable[Entity], iris: dict[str, str]) -> list[Use]:
     return list(merged.values())
 
 
-# --------------------------------------------------------------------------- reconcile
-
-def reconcile(store: GraphStore, index: NameIndex, minter: Minter, max_rounds: int = 4) -> set[str]:
-    """Re-resolve every stored article against all the others; rewrite the graphs that change.
-
-    Returns the IRIs whose uses changed.
-    """
-    touched: set[str] = set()
-    for _ in range(max_rounds):
-        changed = False
-        for graph in index.graphs():
-            uses = index.uses(graph)
-            renames = {}
-            for use in uses:
-                target = resolve_iri(index, minter, use.kind, use.local, use.keys, excluding=graph)
-                if target != use.iri:
-                    renames[use.iri] = target
-            if renames:
-                store.reopen_if_grown()  # rewriting reads each graph back: hand the caches back now and then
-                rewrite_graph(store, graph, renames, minter)
-                index.add_graph(graph, _merge_uses([Use(renames.get(u.iri, u.iri), u.kind, u.local, u.keys)
-                                                    for u in uses]))
-                touched |= set(renames) | set(renames.values())
-                changed = True
-        if not changed:
-            break
-    return touched
-
-
-def _merge_uses(uses: list[Use]) -> list[Use]:
+def merge_uses(uses: list[Use]) -> list[Use]:
     merged: dict[str, Use] = {}
     for u in uses:
         if u.iri in merged:
@@ -135,17 +102,6 @@ def _merge_uses(uses: list[Use]) -> list[Use]:
         else:
             merged[u.iri] = u
     return list(merged.values())
-
-
-def rewrite_graph(store: GraphStore, graph: str, renames: dict[str, str], minter: Minter) -> None:
-    """Replace entity IRIs in one article graph, renaming memberships minted from them.
-
-    Uses only the store's query and replace_graph, so it works on a remote store too.
-    """
-    g = NamedNode(graph)
-    triples = store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }", substitutions={"g": g})
-    quads = [Quad(t.subject, t.predicate, t.object, g) for t in triples]
-    store.replace_graph(graph, rename_quads(quads, renames, minter))
 
 
 def rename_quads(quads: list[Quad], renames: dict[str, str], minter: Minter) -> list[Quad]:
@@ -200,55 +156,6 @@ def _local(iri: str, minter: Minter) -> str:
 def _rank(name: str) -> tuple:
     caps = name.isupper() and len(name) > 4
     return (caps, -len(name.split()), -len(name), name)
-
-
-def refresh_labels(store: GraphStore, minter: Minter, iris: Iterable[str] | None = None) -> int:
-    """Give each entity one ``rdfs:label``, the best of its preferred names, in the entities graph.
-
-    ``iris=None`` rebuilds the graph whole from one query (about a second for 10,000 articles);
-    otherwise only those entities' labels are recomputed, 500 at a time (``iris`` may be a
-    stream: it is read once, and each IRI should come once). Uses only the
-    store's query, update and replace_graph and its quad patterns, so it works on a remote store
-    too. Returns the number of labels written.
-    """
-    graph = minter.entities_graph()
-    g = NamedNode(graph)
-    if iris is None:
-        preferred: dict[str, set[str]] = defaultdict(set)
-        rows = store.query("SELECT ?e ?n ?eg WHERE { GRAPH ?g { ?e ng:preferredName ?n } FILTER(?g != ?eg) }",
-                           substitutions={"eg": g})
-        for r in rows:
-            preferred[r["e"].value].add(r["n"].value)
-        quads = label_quads(preferred, minter)
-        store.replace_graph(graph, quads)
-        return len(quads)
-    written = 0
-    for batch in _batches(iris, 500):
-        # DISTINCT: the store compares names without reading every article graph's IRI
-        preferred = {iri: set() for iri in batch}
-        nodes = [NamedNode(i) for i in preferred]
-        for r in store.query(updates.preferred_names(nodes, g)):
-            preferred[r["e"].value].add(r["n"].value)
-        new = label_quads({e: n for e, n in preferred.items() if n}, minter)
-        store.update(updates.delete_labels(g, nodes))
-        store.wrote(len(nodes))
-        if new:
-            store.update(updates.insert_data(new))
-            store.wrote(len(new))
-        written += len(new)
-    return written
-
-
-def _batches(iris: Iterable[str], size: int) -> Iterator[list[str]]:
-    """Distinct IRIs in lists of ``size``, as they come (a set or a sorted stream from disk)."""
-    batch: dict[str, None] = {}
-    for iri in iris:
-        batch[iri] = None
-        if len(batch) >= size:
-            yield list(batch)
-            batch = {}
-    if batch:
-        yield list(batch)
 
 
 def label_quads(preferred: dict[str, set[str]], minter: Minter) -> list[Quad]:

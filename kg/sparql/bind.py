@@ -17,8 +17,8 @@ from typing import Any
 
 from pyoxigraph import Literal, NamedNode
 
-_IRI = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
-_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+from kg.sparql.lexer import closing, tokenize
+
 _VAR = re.compile(r"^[A-Za-z0-9_\u00B7\u00C0-\uFFFF]+$")
 _FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
 
@@ -33,104 +33,39 @@ def _term(value: Any) -> str:
     return str(value)
 
 
-def _skip_string(q: str, i: int) -> int:
-    """Index after the string literal starting at ``q[i]``."""
-    quote = q[i]
-    long = q.startswith(quote * 3, i)
-    end = quote * 3 if long else quote
-    i += 3 if long else 1
-    while i < len(q):
-        if q[i] == "\\":
-            i += 2
-            continue
-        if q.startswith(end, i):
-            return i + len(end)
-        if not long and q[i] in "\n\r":
-            break
-        i += 1
-    raise BindError("unterminated string in the query")
-
-
 def where_brace(q: str) -> int | None:
     """Index of the ``{`` opening the query's WHERE group; ``None`` for a DESCRIBE without one.
 
     :raises BindError: for ``CONSTRUCT WHERE { }`` (its pattern is also its template).
     """
-    i, depth_paren, form, template_done = 0, 0, None, False
-    expect_template = False
-    while i < len(q):
-        c = q[i]
-        if c.isspace():
-            i += 1
-        elif c == "#":
-            nl = q.find("\n", i)
-            i = len(q) if nl < 0 else nl + 1
-        elif c in "\"'":
-            i = _skip_string(q, i)
-        elif c == "<":
-            m = _IRI.match(q, i)
-            i = m.end() if m else i + 1
-        elif c == "(":
-            depth_paren += 1
-            i += 1
-        elif c == ")":
-            depth_paren -= 1
-            i += 1
-        elif c == "{":
-            if depth_paren == 0 and form is not None:
-                if expect_template and not template_done:
-                    i = _matching_brace(q, i)
-                    template_done = True
-                    continue
-                return i
-            i += 1
-        elif c in "?$":
-            m = _WORD.match(q, i + 1)
-            i = m.end() if m else i + 1
-        elif c.isalpha():
-            m = _WORD.match(q, i)
-            upper = m.group(0).upper()
-            if q.startswith(":", m.end()):  # a prefixed name (ask:x), not a keyword
-                upper = ""
-            if form is None and upper in _FORMS:
-                form = upper
-                expect_template = upper == "CONSTRUCT"
-            elif form == "CONSTRUCT" and not template_done and upper == "WHERE":
-                raise BindError("CONSTRUCT WHERE { } cannot take bound values here; "
-                                "write CONSTRUCT { template } WHERE { pattern }")
-            i = m.end()
-        else:
-            i += 1
+    toks = tokenize(q)
+    if any(t.kind == "badstring" for t in toks):
+        raise BindError("unterminated string in the query")
+    form: str | None = None
+    parens, template_done, i = 0, False, 0
+    while i < len(toks):
+        t = toks[i]
+        if t.is_punct("("):
+            parens += 1
+        elif t.is_punct(")"):
+            parens -= 1
+        elif t.is_punct("{") and parens == 0 and form is not None:
+            if form == "CONSTRUCT" and not template_done:
+                i = closing(toks, i)
+                if i < 0:
+                    raise BindError("unbalanced braces in the query")
+                template_done = True
+            else:
+                return t.start
+        elif form is None and t.keyword in _FORMS:
+            form = t.keyword
+        elif form == "CONSTRUCT" and not template_done and t.keyword == "WHERE":
+            raise BindError("CONSTRUCT WHERE { } cannot take bound values here; "
+                            "write CONSTRUCT { template } WHERE { pattern }")
+        i += 1
     if form == "DESCRIBE":
         return None
     raise BindError("no WHERE group found in the query")
-
-
-def _matching_brace(q: str, i: int) -> int:
-    """Index after the ``}`` closing the ``{`` at ``q[i]``."""
-    depth = 0
-    while i < len(q):
-        c = q[i]
-        if c == "#":
-            nl = q.find("\n", i)
-            i = len(q) if nl < 0 else nl + 1
-            continue
-        if c in "\"'":
-            i = _skip_string(q, i)
-            continue
-        if c == "<":
-            m = _IRI.match(q, i)
-            if m:
-                i = m.end()
-                continue
-        if c == "{":
-            depth += 1
-        elif c == "}":
-            depth -= 1
-            if depth == 0:
-                return i + 1
-        i += 1
-    raise BindError("unbalanced braces in the query")
 
 
 def values_block(bindings: Mapping[str, Any]) -> str:

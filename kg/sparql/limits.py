@@ -8,73 +8,13 @@ Two jobs need it before the real parser (Oxigraph's) sees a request:
   operation, and an update that already says ``USING`` or ``WITH`` is refused (the protocol says
   the two may not be combined, https://www.w3.org/TR/sparql11-protocol/#update-dataset).
 
-The scanner knows strings (all four quote forms), IRIs (``<...>`` told apart from the ``<``
-operator by the IRIREF grammar), comments and variables, which is all it takes to find braces and
-keywords that are really there.
+Both read the tokens of :mod:`kg.sparql.lexer`, so a brace or a keyword inside a string, an IRI or a
+comment is not counted.
 """
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
-
 from kg.errors import BadRequest
-
-_IRI = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
-_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*")
-_STRING_STARTS = ('"""', "'''", '"', "'")
-
-
-def tokens(text: str) -> Iterator[tuple[int, int, str]]:
-    """Yield ``(position, depth, token)`` for braces, parentheses and bare words outside strings/IRIs.
-
-    ``depth`` is the brace/parenthesis depth *before* the token.
-    """
-    i, n, depth = 0, len(text), 0
-    while i < n:
-        c = text[i]
-        if c == "#":
-            j = text.find("\n", i)
-            i = n if j < 0 else j + 1
-        elif c in "\"'":
-            quote = next(q for q in _STRING_STARTS if text.startswith(q, i))
-            j = i + len(quote)
-            while j < n:
-                if text[j] == "\\":
-                    j += 2
-                    continue
-                if text.startswith(quote, j):
-                    break
-                if len(quote) == 1 and text[j] in "\r\n":
-                    break  # unterminated short string: the parser will say so
-                j += 1
-            i = j + len(quote)
-        elif c == "<":
-            m = _IRI.match(text, i)
-            i = m.end() if m else i + 1
-        elif c in "{(":
-            yield i, depth, c
-            depth += 1
-            i += 1
-        elif c in "})":
-            depth = max(depth - 1, 0)
-            yield i, depth, c
-            i += 1
-        elif c in "?$":
-            m = _WORD.match(text, i + 1)
-            i = m.end() if m else i + 1  # a variable, never a keyword
-        elif c.isalpha() or c == "_":
-            m = _WORD.match(text, i)
-            assert m is not None
-            word = m.group()
-            j = m.end()
-            if j < n and text[j] == ":":  # a prefixed name (ex:where) is not a keyword
-                m2 = re.compile(r":[^\s{}()<>;,]*").match(text, j)
-                j = m2.end() if m2 else j + 1
-            else:
-                yield i, depth, word
-            i = j
-        else:
-            i += 1
+from kg.sparql.lexer import IRI, bracket_depths, nesting
 
 
 def max_depth(text: str) -> int:
@@ -82,8 +22,8 @@ def max_depth(text: str) -> int:
     if text.count("{") + text.count("(") < 64:  # cheap bound: cannot be deeper than this
         return text.count("{") + text.count("(")
     deepest = 0
-    for _, depth, tok in tokens(text):
-        if tok in "{(":
+    for bracket, depth in bracket_depths(text):
+        if bracket in "{(":
             deepest = max(deepest, depth + 1)
     return deepest
 
@@ -106,12 +46,12 @@ def add_using(update: str, default_graphs: list[str], named_graphs: list[str]) -
     if not default_graphs and not named_graphs:
         return update
     for g in default_graphs + named_graphs:
-        if not _IRI.fullmatch(f"<{g}>") or ":" not in g:
+        if not IRI.fullmatch(f"<{g}>") or ":" not in g:
             raise BadRequest(f"not an absolute IRI: {g[:200]!r}")
     wheres: list[int] = []
     previous = ""
-    for pos, depth, tok in tokens(update):
-        word = tok.upper()
+    for tok, depth in nesting(update):
+        word = tok.keyword
         if depth == 0 and word in ("USING", "WITH"):
             raise BadRequest(f"the update has its own {word} clause and the request gives using-graph-uri/"
                              "using-named-graph-uri: the SPARQL 1.1 Protocol forbids combining them")
@@ -119,7 +59,7 @@ def add_using(update: str, default_graphs: list[str], named_graphs: list[str]) -
             if previous == "DELETE":
                 raise BadRequest("using-graph-uri cannot apply to the DELETE WHERE shorthand; "
                                  "write DELETE { ... } WHERE { ... }")
-            wheres.append(pos)
+            wheres.append(tok.start)
         previous = word
     clause = "".join(f"USING <{g}> " for g in default_graphs) + "".join(f"USING NAMED <{g}> " for g in named_graphs)
     for pos in reversed(wheres):

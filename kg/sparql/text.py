@@ -7,30 +7,17 @@ parameter variables to the top-level projection (and grouping) of the author's t
 ever inserted is variable names already present in the query — never a user's value — and the
 result of the rewrite is parsed again by Oxigraph before it is used.
 
-This is a lexer plus brace/parenthesis matching over the SPARQL 1.1 grammar's terminals
-(https://www.w3.org/TR/sparql11-query/#grammar), not a parser: Oxigraph remains the judge of
-syntax. It finds: the query form; the top-level ``SELECT`` projection (``*``, variables, ``(expr AS
+This is brace/parenthesis matching over the tokens of :mod:`kg.sparql.lexer`, not a parser:
+Oxigraph remains the judge of syntax. It finds: the query form; the top-level ``SELECT`` projection (``*``, variables, ``(expr AS
 ?v)``); the main ``WHERE`` group; a top-level ``GROUP BY``; aggregates; and which variables are
 visible at the top level (those used only inside a sub-``SELECT`` that does not project them are
 not, and no substitution can reach them).
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
-_TOKEN = re.compile(r"""
-    (?P<ws>\s+)
-  | (?P<comment>\#[^\n\r]*)
-  | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
-              |"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-  | (?P<var>[?$][\w\u00B7\u0300-\u036F\u203F-\u2040]+)
-  | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
-  | (?P<word>[\w:](?:[\w\-.:%\\\u00B7]*[\w\-:%\u00B7])?)
-  | (?P<punct>\^\^|&&|\|\||!=|<=|>=|[{}()\[\],;.*=<>!+\-/^|&])
-  | (?P<other>.)
-""", re.VERBOSE | re.DOTALL)
+from kg.sparql.lexer import Token, closing, tokenize
 
 FORMS = ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")
 AGGREGATES = frozenset({"COUNT", "SUM", "MIN", "MAX", "AVG", "SAMPLE", "GROUP_CONCAT"})
@@ -39,28 +26,6 @@ _AFTER_GROUP = frozenset({"HAVING", "ORDER", "LIMIT", "OFFSET", "VALUES"})
 
 class QueryShapeError(ValueError):
     """The text is not a query this module can place parameters in (the message says why)."""
-
-
-@dataclass(frozen=True)
-class Token:
-    kind: str
-    text: str
-    start: int
-    end: int
-
-    @property
-    def upper(self) -> str:
-        return self.text.upper() if self.kind == "word" else ""
-
-
-def tokenize(text: str) -> list[Token]:
-    """The query's tokens, without whitespace and comments."""
-    out = []
-    for m in _TOKEN.finditer(text):
-        kind = m.lastgroup or "other"
-        if kind not in ("ws", "comment"):
-            out.append(Token(kind, m.group(), m.start(), m.end()))
-    return out
 
 
 @dataclass
@@ -82,15 +47,10 @@ class Shape:
 
 def _match(tokens: list[Token], i: int, open_: str, close: str) -> int:
     """Index of the token closing the bracket opened at ``tokens[i]``."""
-    depth = 0
-    for j in range(i, len(tokens)):
-        if tokens[j].kind == "punct" and tokens[j].text == open_:
-            depth += 1
-        elif tokens[j].kind == "punct" and tokens[j].text == close:
-            depth -= 1
-            if depth == 0:
-                return j
-    raise QueryShapeError(f"unbalanced {open_!r}")
+    j = closing(tokens, i)
+    if j < 0:
+        raise QueryShapeError(f"unbalanced {open_!r}")
+    return j
 
 
 def _projection(tokens: list[Token], i: int) -> tuple[list[str], bool, int, bool]:

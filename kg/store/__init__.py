@@ -1,1 +1,75 @@
-"""Stage 5, the store: Oxigraph on disk or in memory, or a remote SPARQL 1.1 server, behind one interface. Imports base modules, kg.sparql and earlier stages."""
+"""Stage 5, the store: Oxigraph on disk or in memory (:class:`~kg.store.local.GraphStore`) or a
+remote SPARQL 1.1 server (:class:`~kg.store.remote.RemoteStore`), behind one interface,
+:class:`Store`. Callers use only that interface; neither implementation's engine is reachable
+through it. Imports base modules, :mod:`kg.sparql` and earlier stages."""
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import Any, Protocol
+
+from pyoxigraph import Quad, RdfFormat
+
+from kg.errors import StoreError
+
+
+class Store(Protocol):
+    """What Newsgraph asks of a store; the graph contract's conventions are the store's job (the
+    default graph of a query is the union of the named graphs, the contract's prefixes predeclared)."""
+
+    path: str | None
+    #: True when the data is in this process (a local Oxigraph store the query workers can snapshot)
+    local: bool
+
+    @property
+    def data_version(self) -> str:
+        """Changes whenever the data may have changed (ETags, read replicas)."""
+
+    def touch(self) -> None: ...
+    def query(self, sparql: str, *, substitutions: dict[str, Any] | None = None,
+              default_graph: list[str] | None = None, named_graphs: list[str] | None = None,
+              prefixes: bool = True, base_iri: str | None = None) -> Any: ...
+    def update(self, sparql: str, *, base_iri: str | None = None) -> None: ...
+    def quads(self, subject: Any = None, predicate: Any = None, object: Any = None,
+              graph: Any = None) -> Iterator[Quad]: ...
+    def add_quads(self, quads: Iterable[Quad]) -> None: ...
+    def dump(self, output: Any, format: RdfFormat) -> None: ...
+    def has_graph(self, graph_iri: str | None) -> bool: ...
+    def replace_graph(self, graph_iri: str, quads: Iterable[Quad]) -> None: ...
+    def remove_graph(self, graph_iri: str) -> bool: ...
+    def put_graph(self, graph_iri: str | None, triples: Iterable[Any]) -> bool: ...
+    def post_graph(self, graph_iri: str | None, triples: Iterable[Any]) -> bool: ...
+    def delete_graph(self, graph_iri: str | None) -> bool: ...
+    def load_ontology(self, path: Path | None = None) -> int: ...
+    def bulk_load(self, path: str | os.PathLike[str]) -> None: ...
+    def article_state(self, identifier: str) -> tuple[str, str] | None: ...
+    def article_states(self, identifiers: Iterable[str]) -> dict[str, tuple[str, str]]: ...
+    def article_graphs(self) -> list[str]: ...
+    def flush(self) -> None: ...
+    def wrote(self, quads: int) -> None: ...
+    def long_write(self) -> AbstractContextManager[None]: ...
+    def reopen(self) -> None: ...
+    def reopen_if_grown(self) -> bool: ...
+    def __len__(self) -> int: ...
+
+
+def is_remote(location: str | os.PathLike[str] | None) -> bool:
+    """Whether a ``--store``/``KG_STORE`` value names a SPARQL server rather than a directory."""
+    return isinstance(location, str) and location.startswith(("http://", "https://"))
+
+
+def open_store(location: str | os.PathLike[str] | None, *, read_only: bool = False) -> Store:
+    """The store a ``--store``/``KG_STORE`` value names: a folder (RocksDB; ``None``: in memory)
+    or an ``http(s)://`` SPARQL endpoint URL."""
+    if is_remote(location):
+        from kg.store.remote import RemoteStore
+        return RemoteStore.from_url(str(location))
+    from kg.store.local import GraphStore
+    if location is None:
+        return GraphStore.memory()
+    return GraphStore.open_read_only(location) if read_only else GraphStore.open(location)
+
+
+__all__ = ["Store", "StoreError", "open_store", "is_remote"]

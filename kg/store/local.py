@@ -15,12 +15,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Store, Variable
+from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Store, Variable
 
+from kg.errors import QuerySyntaxError, StoreError
 from kg.store import updates
-from kg.resources import ONTOLOGY_FILE, require
-from kg.errors import NewsgraphError, QuerySyntaxError
-from kg.vocab import DCTERMS, NG, ONTOLOGY_IRI, PREFIXES
+from kg.store.common import SharedMethods
+from kg.vocab import PREFIXES
 
 #: quads written or removed between flushes of the write buffers (see GraphStore.wrote)
 FLUSH_AFTER_QUADS = 60_000
@@ -32,17 +32,15 @@ REOPEN_AFTER_GRAPHS = 32
 Term = Any  # a pyoxigraph NamedNode, BlankNode or Literal
 
 
-class StoreError(NewsgraphError):
-    """The store cannot be opened or written (locked by another process, disk full...)."""
+class GraphStore(SharedMethods):
+    """A thin layer over :class:`pyoxigraph.Store` with the conventions of the graph contract.
+    The pyoxigraph store is private: everything goes through :class:`kg.store.Store`'s methods."""
 
-    status = 503
-
-
-class GraphStore:
-    """A thin layer over :class:`pyoxigraph.Store` with the conventions of the graph contract."""
+    #: the data is in this process (it can be snapshotted for query workers)
+    local = True
 
     def __init__(self, store: Store, path: str | None = None) -> None:
-        self.store = store
+        self._store = store
         self.path = path
         # Data version for HTTP caching (ETag/Last-Modified) and for refreshing read replicas: a
         # random id per opening plus a counter bumped by every write through this object. While
@@ -98,18 +96,6 @@ class GraphStore:
         return cls(Store(), None)
 
     # ------------------------------------------------------------------ writing
-    def load_ontology(self, path: Path = ONTOLOGY_FILE) -> int:
-        """Replace the ontology graph with the ontology file's triples; returns their number."""
-        g = NamedNode(ONTOLOGY_IRI)
-        from pyoxigraph import parse
-        path = require(path, "the ontology (Turtle)")
-        try:
-            quads = [Quad(t.subject, t.predicate, t.object, g) for t in parse(path=str(path), format=RdfFormat.TURTLE)]
-        except SyntaxError as e:
-            raise StoreError(f"the ontology {path} is not valid Turtle: {e}") from None
-        self.replace_graph(ONTOLOGY_IRI, quads)
-        return len(quads)
-
     def replace_graph(self, graph_iri: str, quads: Iterable[Quad]) -> None:
         """Replace one named graph's content (re-ingest is idempotent) in one transaction.
 
@@ -121,12 +107,12 @@ class GraphStore:
         g = NamedNode(graph_iri)
         quads = list(quads)
         try:
-            if self.store.contains_named_graph(g):
-                self.store.update(updates.replace_graph(g, quads))
+            if self._store.contains_named_graph(g):
+                self._store.update(updates.replace_graph(g, quads))
                 self._graphs_since_open += 1
                 self.wrote(3 * len(quads))  # as many removed as written, each costing more
             else:
-                self.store.extend(quads)
+                self._store.extend(quads)
                 self.wrote(len(quads))
         except OSError as e:
             raise StoreError(f"cannot write graph {graph_iri}: {e}") from None
@@ -180,11 +166,11 @@ class GraphStore:
         if self.path is None:
             return
         self.flush()
-        self.store = None  # type: ignore[assignment]  # the last reference: RocksDB closes
+        self._store = None  # type: ignore[assignment]  # the last reference: RocksDB closes
         release_freed_memory()
         for attempt in (1, 2):
             try:
-                self.store = Store(self.path)
+                self._store = Store(self.path)
                 break
             except OSError as e:
                 if attempt == 2:  # a query result still open somewhere holds the store
@@ -194,16 +180,16 @@ class GraphStore:
 
     def remove_graph(self, graph_iri: str) -> bool:
         g = NamedNode(graph_iri)
-        if not self.store.contains_named_graph(g):
+        if not self._store.contains_named_graph(g):
             return False
-        self.store.remove_graph(g)
+        self._store.remove_graph(g)
         self.touch()
         return True
 
     def update(self, sparql: str, *, base_iri: str | None = None) -> None:
         """Run a SPARQL Update; ``base_iri`` resolves relative IRIs (the protocol's service URL)."""
         try:
-            self.store.update(sparql, base_iri=base_iri)
+            self._store.update(sparql, base_iri=base_iri)
         except SyntaxError as e:
             raise QuerySyntaxError(str(e)) from None
         finally:
@@ -212,7 +198,7 @@ class GraphStore:
     # ------------------------------------------- Graph Store Protocol (None = the default graph)
     def has_graph(self, graph_iri: str | None) -> bool:
         """True for the default graph and for every named graph the store holds (even empty)."""
-        return graph_iri is None or self.store.contains_named_graph(NamedNode(graph_iri))
+        return graph_iri is None or self._store.contains_named_graph(NamedNode(graph_iri))
 
     def put_graph(self, graph_iri: str | None, triples: Iterable[Any]) -> bool:
         """Replace a graph's triples; returns True if the graph was created."""
@@ -221,10 +207,10 @@ class GraphStore:
         quads = [Quad(t.subject, t.predicate, t.object, g) for t in triples]
         try:
             if not created:
-                self.store.clear_graph(g)
+                self._store.clear_graph(g)
             if graph_iri is not None:
-                self.store.add_graph(g)
-            self.store.extend(quads)
+                self._store.add_graph(g)
+            self._store.extend(quads)
         finally:
             self.touch()
         return created
@@ -235,8 +221,8 @@ class GraphStore:
         created = not self.has_graph(graph_iri)
         try:
             if graph_iri is not None:
-                self.store.add_graph(g)
-            self.store.extend([Quad(t.subject, t.predicate, t.object, g) for t in triples])
+                self._store.add_graph(g)
+            self._store.extend([Quad(t.subject, t.predicate, t.object, g) for t in triples])
         finally:
             self.touch()
         return created
@@ -244,7 +230,7 @@ class GraphStore:
     def delete_graph(self, graph_iri: str | None) -> bool:
         """Empty the default graph or drop a named one; False if the named graph did not exist."""
         if graph_iri is None:
-            self.store.clear_graph(DefaultGraph())
+            self._store.clear_graph(DefaultGraph())
             self.touch()
             return True
         return self.remove_graph(graph_iri)
@@ -252,7 +238,7 @@ class GraphStore:
     def flush(self) -> None:
         self._unflushed = 0
         if self.path is not None:
-            self.store.flush()
+            self._store.flush()
             release_freed_memory()  # the flushed write buffers
 
     # ------------------------------------------------------------------ reading
@@ -279,44 +265,37 @@ class GraphStore:
         if base_iri:
             kwargs["base_iri"] = base_iri
         try:
-            return self.store.query(sparql, **kwargs)
+            return self._store.query(sparql, **kwargs)
         except SyntaxError as e:
             raise QuerySyntaxError(str(e)) from None
-
-    def article_state(self, identifier: str) -> tuple[str, str] | None:
-        """(checksum, extractor version) of a stored article, or None if it is not stored."""
-        rows = list(self.query(
-            "SELECT ?id ?sum ?ver WHERE { ?a dcterms:identifier ?id ; ng:checksum ?sum ; ng:extractorVersion ?ver }",
-            substitutions={"id": Literal(identifier)}))
-        if not rows:
-            return None
-        return rows[0]["sum"].value, rows[0]["ver"].value
-
-    def article_states(self, identifiers: Iterable[str]) -> dict[str, tuple[str, str]]:
-        """:meth:`article_state` for many articles in one query: identifier -> (checksum, version)."""
-        ids = list(dict.fromkeys(identifiers))
-        if not ids:
-            return {}
-        rows = self.query("SELECT ?id ?sum ?ver WHERE { VALUES ?id { %s } "
-                          "?a dcterms:identifier ?id ; ng:checksum ?sum ; ng:extractorVersion ?ver }"
-                          % updates.terms(Literal(i) for i in ids))
-        return {r["id"].value: (r["sum"].value, r["ver"].value) for r in rows}
 
     def bulk_load(self, path: str | os.PathLike[str]) -> None:
         """Load an N-Quads file with Oxigraph's bulk loader (fast, not transactional)."""
         try:
-            self.store.bulk_load(path=str(path), format=RdfFormat.N_QUADS)
+            self._store.bulk_load(path=str(path), format=RdfFormat.N_QUADS)
         except OSError as e:
             raise StoreError(f"cannot load {path}: {e}") from None
         finally:
             self.touch()
 
-    def article_graphs(self) -> list[str]:
-        return [r["g"].value for r in self.query(
-            "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?g a ng:Article } }")]
+    def quads(self, subject: Term = None, predicate: Term = None, object: Term = None,
+              graph: Term = None) -> Iterator[Quad]:
+        """The quads matching a pattern (None: any); ``graph`` a NamedNode or DefaultGraph()."""
+        return iter(self._store.quads_for_pattern(subject, predicate, object, graph))
+
+    def add_quads(self, quads: Iterable[Quad]) -> None:
+        """Add quads in one transaction (all of them or, on a crash, none)."""
+        quads = list(quads)
+        self._store.extend(quads)
+        self.touch()
+        self.wrote(len(quads))
+
+    def dump(self, output: Any, format: RdfFormat) -> None:
+        """Serialise every quad (N-Quads, TriG) to a path or a binary file."""
+        self._store.dump(output, format=format)
 
     def __len__(self) -> int:
-        return len(self.store)
+        return len(self._store)
 
 
 def release_freed_memory() -> None:
@@ -327,21 +306,4 @@ def release_freed_memory() -> None:
         pass
 
 
-def is_remote(location: str | os.PathLike[str] | None) -> bool:
-    """Whether a ``--store``/``KG_STORE`` value names a SPARQL server rather than a directory."""
-    return isinstance(location, str) and location.startswith(("http://", "https://"))
-
-
-def open_store(location: str | os.PathLike[str] | None, *, read_only: bool = False) -> Any:
-    """The store a ``--store``/``KG_STORE`` value names: a :class:`GraphStore` for a directory
-    (``None``: in memory), a :class:`kg.store.remote.RemoteStore` for an ``http(s)://`` SPARQL
-    endpoint URL. Both have the same interface."""
-    if is_remote(location):
-        from kg.store.remote import RemoteStore
-        return RemoteStore.from_url(str(location))
-    if location is None:
-        return GraphStore.memory()
-    return GraphStore.open_read_only(location) if read_only else GraphStore.open(location)
-
-
-__all__ = ["GraphStore", "StoreError", "ONTOLOGY_FILE", "DCTERMS", "NG", "open_store", "is_remote"]
+__all__ = ["GraphStore", "StoreError", "release_freed_memory"]

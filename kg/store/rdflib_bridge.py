@@ -16,7 +16,9 @@ import rdflib
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Triple
 from rdflib import RDFS
 
-from kg.store.local import ONTOLOGY_FILE, GraphStore
+from kg.store import Store
+
+from kg.resources import ONTOLOGY_FILE
 from kg.vocab import PREFIXES
 
 
@@ -106,7 +108,7 @@ def class_hierarchy(ontology: rdflib.Graph) -> rdflib.Graph:
     return g
 
 
-def article_iris(store: GraphStore, identifiers: Sequence[str] | None = None,
+def article_iris(store: Store, identifiers: Sequence[str] | None = None,
                  sample: int | None = None, seed: int = 0) -> list[tuple[str, str]]:
     """(IRI, identifier) of the stored articles: all, those named, or a reproducible random sample."""
     rows = store.query("SELECT ?g ?id WHERE { GRAPH ?g { ?g a ng:Article ; dcterms:identifier ?id } } ORDER BY ?id")
@@ -123,13 +125,13 @@ def article_iris(store: GraphStore, identifiers: Sequence[str] | None = None,
     return found
 
 
-def article_graph(store: GraphStore, iri: str, identifier: str) -> ArticleGraph:
+def article_graph(store: Store, iri: str, identifier: str) -> ArticleGraph:
     """One article's named graph as an rdflib graph."""
-    quads = store.store.quads_for_pattern(None, None, None, NamedNode(iri))
+    quads = store.quads(None, None, None, NamedNode(iri))
     return ArticleGraph(iri, identifier, to_rdflib(quads))
 
 
-def article_graphs(store: GraphStore, identifiers: Sequence[str] | None = None,
+def article_graphs(store: Store, identifiers: Sequence[str] | None = None,
                    sample: int | None = None, seed: int = 0) -> Iterable[ArticleGraph]:
     """The article graphs of a store, one at a time (see :func:`article_iris` for the selection)."""
     for iri, identifier in article_iris(store, identifiers, sample, seed):

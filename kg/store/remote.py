@@ -29,9 +29,8 @@ import re
 import threading
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, nullcontext
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -43,8 +42,8 @@ from kg import __version__
 
 from kg.store import updates
 from kg.sparql.bind import BindError, bind_values
-from kg.errors import BadRequest, QuerySyntaxError
-from kg.store.local import GraphStore, StoreError
+from kg.errors import BadRequest, QuerySyntaxError, StoreError
+from kg.store.common import SharedMethods
 from kg.vocab import PREFIXES
 
 QUERY_ACCEPT = ("application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8, "
@@ -63,8 +62,10 @@ def derive_url(query_url: str, segment: str) -> str | None:
     return urlunsplit((parts.scheme, parts.netloc, f"{head}/{segment}", "", ""))
 
 
-class RemoteStore:
+class RemoteStore(SharedMethods):
     """A SPARQL 1.1 Protocol + Update (+ Graph Store Protocol) server, used like a GraphStore."""
+
+    local = False   # the data is on the server: nothing to snapshot for query workers
 
     def __init__(self, query_url: str, update_url: str | None = None, gsp_url: str | None = None, *,
                  token: str | None = None, timeout: float = 120.0) -> None:
@@ -78,12 +79,6 @@ class RemoteStore:
         self._opened = uuid.uuid4().hex[:12]
         self._writes = 0
         self.last_modified = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-
-    @property
-    def store(self) -> "RemoteQuads":
-        """pyoxigraph's quad-pattern interface over SPARQL, for code that reads indexes directly
-        (Linked Data descriptions): the same calls work on both kinds of store."""
-        return RemoteQuads(self)
 
     @classmethod
     def from_url(cls, url: str) -> "RemoteStore":
@@ -152,15 +147,6 @@ class RemoteStore:
         r = self._post(self.query_url, data=data, headers={"Accept": QUERY_ACCEPT})
         return _parse_result(r)
 
-    def article_state(self, identifier: str) -> tuple[str, str] | None:
-        return GraphStore.article_state(self, identifier)  # type: ignore[arg-type]
-
-    def article_states(self, identifiers: Iterable[str]) -> dict[str, tuple[str, str]]:
-        return GraphStore.article_states(self, identifiers)  # type: ignore[arg-type]
-
-    def article_graphs(self) -> list[str]:
-        return GraphStore.article_graphs(self)  # type: ignore[arg-type]
-
     def __len__(self) -> int:
         rows = list(self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", prefixes=False))
         return int(rows[0]["n"].value) if rows else 0
@@ -215,10 +201,6 @@ class RemoteStore:
         self.update(updates.drop_graphs([g]))
         return True
 
-    def load_ontology(self, path: Path | None = None) -> int:
-        from kg.store.local import ONTOLOGY_FILE
-        return GraphStore.load_ontology(self, path or ONTOLOGY_FILE)  # type: ignore[arg-type]
-
     def bulk_load(self, path: str | os.PathLike[str]) -> None:
         """Send an N-Quads file: one Graph Store Protocol POST, or INSERT DATA batches without one."""
         if self.gsp_url:
@@ -251,32 +233,47 @@ class RemoteStore:
     def reopen_if_grown(self) -> bool:
         return False
 
+    # ------------------------------------------------------------------ quads
+    def quads(self, subject: Any = None, predicate: Any = None, object: Any = None,
+              graph: Any = None) -> Iterator[Quad]:
+        """The quads matching a pattern, asked with SPARQL. The server's default graph is the union
+        of its named graphs, so only quads in named graphs are returned (Newsgraph keeps all its
+        data in named graphs); at most PATTERN_LIMIT of them (callers read patterns with a limit
+        of their own)."""
+        if isinstance(graph, DefaultGraph):
+            return iter(())
+        bound = {k: v for k, v in (("s", subject), ("p", predicate), ("o", object), ("g", graph)) if v is not None}
+        rows = self.query(f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }} LIMIT {PATTERN_LIMIT}",
+                          substitutions=bound or None, prefixes=False)
+        return iter([Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows])
+
+    def add_quads(self, quads: Iterable[Quad]) -> None:
+        """Add quads in one Update request (atomic on the server)."""
+        quads = list(quads)
+        if quads:
+            self.update(updates.insert_data(quads))
+
+    def dump(self, output: Any, format: RdfFormat) -> None:
+        """Serialise every quad of the server's named graphs, read a page at a time."""
+        from pyoxigraph import serialize
+        page, offset = 50_000, 0
+        out = open(output, "wb") if isinstance(output, (str, os.PathLike)) else output
+        try:
+            while True:
+                rows = list(self.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } } "
+                                       f"ORDER BY ?g ?s ?p ?o LIMIT {page} OFFSET {offset}", prefixes=False))
+                if rows:
+                    out.write(serialize([Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows], format=format))
+                if len(rows) < page:
+                    break
+                offset += page
+        finally:
+            if out is not output:
+                out.close()
+
 
 #: The most quads one pattern fetches from a server (callers read patterns with a limit of their own).
 PATTERN_LIMIT = 100_000
-
-
-class RemoteQuads:
-    """``quads_for_pattern`` and ``contains_named_graph`` of :class:`pyoxigraph.Store`, answered
-    with SPARQL. The server's default graph is the union of its named graphs, so only quads in
-    named graphs are returned (Newsgraph keeps all its data in named graphs)."""
-
-    def __init__(self, remote: "RemoteStore") -> None:
-        self.remote = remote
-
-    def quads_for_pattern(self, subject: Any = None, predicate: Any = None, object: Any = None,
-                          graph_name: Any = None) -> list[Quad]:
-        if isinstance(graph_name, DefaultGraph):
-            return []
-        bound = {k: v for k, v in (("s", subject), ("p", predicate), ("o", object), ("g", graph_name))
-                 if v is not None}
-        rows = self.remote.query(
-            f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }} LIMIT {PATTERN_LIMIT}",
-            substitutions=bound or None, prefixes=False)
-        return [Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows]
-
-    def contains_named_graph(self, graph: NamedNode) -> bool:
-        return self.remote.has_graph(graph.value)
 
 
 def _base(text: str, base_iri: str | None) -> str:

@@ -25,7 +25,7 @@ from typing import Any
 
 from pyoxigraph import BlankNode, DefaultGraph, NamedNode, Quad, Triple
 
-from kg.store.local import GraphStore
+from kg.store import Store
 from kg.vocab import NIF, RDF, RDFS, SCHEMA, SKOS
 
 #: Inbound links per page of a description.
@@ -112,7 +112,7 @@ class Description:
 
 # ---------------------------------------------------------------------------------- lookups
 
-def objects(store: GraphStore, subject: Term, predicate: NamedNode,
+def objects(store: Store, subject: Term, predicate: NamedNode,
             limit: int = VALUES_PER_LOOKUP) -> list[Quad]:
     """Quads ``subject predicate ?o ?g`` with distinct objects, at most ``limit`` of them.
 
@@ -121,7 +121,7 @@ def objects(store: GraphStore, subject: Term, predicate: NamedNode,
     """
     out: list[Quad] = []
     seen: set[Term] = set()
-    for q in islice(store.store.quads_for_pattern(subject, predicate, None, None), limit * 50):
+    for q in islice(store.quads(subject, predicate, None, None), limit * 50):
         if q.object not in seen:
             seen.add(q.object)
             out.append(q)
@@ -130,7 +130,7 @@ def objects(store: GraphStore, subject: Term, predicate: NamedNode,
     return out
 
 
-def label(store: GraphStore, term: Term) -> str | None:
+def label(store: Store, term: Term) -> str | None:
     """The name of a term: its longest ``rdfs:label`` (the fullest name), else another label."""
     if not isinstance(term, (NamedNode, BlankNode)):
         return None
@@ -141,13 +141,12 @@ def label(store: GraphStore, term: Term) -> str | None:
     return None
 
 
-def exists(store: GraphStore, iri: str) -> bool:
+def exists(store: Store, iri: str) -> bool:
     """True when the graph states anything about ``iri`` or links to it (two index seeks)."""
     node = NamedNode(iri)
-    s = store.store
-    return (next(iter(s.quads_for_pattern(node, None, None, None)), None) is not None
-            or next(iter(s.quads_for_pattern(None, None, node, None)), None) is not None
-            or s.contains_named_graph(node))
+    return (next(store.quads(node, None, None, None), None) is not None
+            or next(store.quads(None, None, node, None), None) is not None
+            or store.has_graph(iri))
 
 
 # ---------------------------------------------------------------------------------- describe
@@ -156,7 +155,7 @@ _OUTGOING = """
 SELECT ?s ?p ?o (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }
 GROUP BY ?s ?p ?o ORDER BY ?p ?o"""
 _INBOUND_COUNTS = "SELECT ?s ?p (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x ?p ?s } GROUP BY ?s ?p ORDER BY ?p"
-def describe(store: GraphStore, iri: str, page: int = 1, page_size: int = PAGE_SIZE) -> Description:
+def describe(store: Store, iri: str, page: int = 1, page_size: int = PAGE_SIZE) -> Description:
     """Describe ``iri`` (see the module docstring); :attr:`Description.exists` is False when unknown.
 
     :param page: which page of inbound links (from 1).
@@ -166,24 +165,24 @@ def describe(store: GraphStore, iri: str, page: int = 1, page_size: int = PAGE_S
     sub = {"s": node}
     for r in store.query(_OUTGOING, substitutions=sub):
         p, o = r["p"], r["o"]
-        graphs = [q.graph_name for q in islice(store.store.quads_for_pattern(node, p, o, None),
+        graphs = [q.graph_name for q in islice(store.quads(node, p, o, None),
                                                GRAPHS_PER_TRIPLE)]
         d.outgoing.append(Statement(p, o, graphs, int(r["n"].value)))
     # triples in the default graph (not from an article: written by a SPARQL Update, say)
     stated = {(st.predicate, st.object) for st in d.outgoing}
-    for q in islice(store.store.quads_for_pattern(node, None, None, DefaultGraph()), MAX_GRAPH_QUADS):
+    for q in islice(store.quads(node, None, None, DefaultGraph()), MAX_GRAPH_QUADS):
         if (q.predicate, q.object) not in stated:
             d.outgoing.append(Statement(q.predicate, q.object, [q.graph_name], 0))
     for r in store.query(_INBOUND_COUNTS, substitutions=sub):
         d.inbound_counts[r["p"]] = int(r["n"].value)
     d.inbound = _inbound_page(store, node, d.inbound_counts, (d.page - 1) * page_size, page_size)
-    if store.store.contains_named_graph(node):
-        d.graph = list(islice(store.store.quads_for_pattern(None, None, None, node), MAX_GRAPH_QUADS))
+    if store.has_graph(node.value):
+        d.graph = list(islice(store.quads(None, None, None, node), MAX_GRAPH_QUADS))
     d.context = _context(store, d)
     return d
 
 
-def _inbound_page(store: GraphStore, node: NamedNode, counts: dict[NamedNode, int],
+def _inbound_page(store: Store, node: NamedNode, counts: dict[NamedNode, int],
                   offset: int, size: int) -> list[Quad]:
     """Links ``?x ?p node`` number ``offset`` to ``offset + size``, ordered by property (IRI)
     and then by the store's index order, each with one graph stating it.
@@ -199,7 +198,7 @@ def _inbound_page(store: GraphStore, node: NamedNode, counts: dict[NamedNode, in
             offset -= n
             continue
         last = None
-        for q in store.store.quads_for_pattern(None, p, node, None):
+        for q in store.quads(None, p, node, None):
             if q.subject == last:          # the same link stated in another graph
                 continue
             last = q.subject
@@ -213,7 +212,7 @@ def _inbound_page(store: GraphStore, node: NamedNode, counts: dict[NamedNode, in
     return out
 
 
-def _context(store: GraphStore, d: Description) -> list[Quad]:
+def _context(store: Store, d: Description) -> list[Quad]:
     """Labels and types of the things the resource links to and of this page's inbound subjects."""
     in_graph = {q.subject for q in d.graph}
     linked: list[Term] = []

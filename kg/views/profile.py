@@ -21,7 +21,7 @@ from typing import Any
 from pyoxigraph import NamedNode
 
 from kg.views.describe import LABELS, Description, label, objects
-from kg.store.local import GraphStore
+from kg.store import Store
 from kg.vocab import ITSRDF, NG, NIF, ORG, PROV, RDF, RDFS, SCHEMA, SEM, SKOS
 
 #: Rows per page of a panel (events, people, articles).
@@ -194,7 +194,7 @@ class Facts:
 class Lookup:
     """Bounded, cached index lookups for one page: labels, facts of small resources, sources."""
 
-    def __init__(self, store: GraphStore) -> None:
+    def __init__(self, store: Store) -> None:
         self.store = store
         self._labels: dict[Term, str] = {}
         self._facts: dict[Term, Facts] = {}
@@ -220,7 +220,7 @@ class Lookup:
         """All quads of ``subject`` (up to :data:`FACTS_SCAN`): for events, memberships, sentences."""
         if subject not in self._facts:
             self._facts[subject] = Facts(list(islice(
-                self.store.store.quads_for_pattern(subject, None, None, None), FACTS_SCAN)))
+                self.store.quads(subject, None, None, None), FACTS_SCAN)))
         return self._facts[subject]
 
     def first(self, subject: Term, predicate: NamedNode) -> Term | None:
@@ -233,7 +233,7 @@ class Lookup:
     def is_article(self, graph: NamedNode) -> bool:
         """Whether the named graph is an article's (its name is the article, dated or not)."""
         if graph not in self._articles:
-            self._articles[graph] = next(iter(self.store.store.quads_for_pattern(graph, _TYPE, NG.Article, graph)),
+            self._articles[graph] = next(iter(self.store.quads(graph, _TYPE, NG.Article, graph)),
                                          None) is not None
         return self._articles[graph]
 
@@ -255,14 +255,14 @@ class Lookup:
         if all_mentions:
             ctx = f.first(_CONTEXT)
             if ctx is not None:
-                for q in islice(self.store.store.quads_for_pattern(None, _CONTEXT, ctx, article), 2000):
+                for q in islice(self.store.quads(None, _CONTEXT, ctx, article), 2000):
                     off = _offsets(q.subject.value)
                     if off and s.begin <= off[0] and off[1] <= s.end and off != (s.begin, s.end):
                         ent = self.first(q.subject, _IDENT)
                         if ent is not None:
                             s.marks.append((off[0] - s.begin, off[1] - s.begin, ent.value))
         elif focus is not None:
-            for q in islice(self.store.store.quads_for_pattern(None, _IDENT, focus, article), 200):
+            for q in islice(self.store.quads(None, _IDENT, focus, article), 200):
                 off = _offsets(q.subject.value)
                 if off and s.begin <= off[0] and off[1] <= s.end:
                     s.marks.append((off[0] - s.begin, off[1] - s.begin, focus.value))
@@ -321,7 +321,7 @@ SELECT ?s {keys} (xsd:date(MIN(COALESCE(STR(?d), "~"))) AS ?first) (xsd:date(MAX
 }} GROUP BY ?s {keys} ORDER BY DESC(?last) {keys} LIMIT %d OFFSET %d"""
 
 
-def profile(store: GraphStore, d: Description, pages: dict[str, int] | None = None,
+def profile(store: Store, d: Description, pages: dict[str, int] | None = None,
             look: Lookup | None = None) -> Profile:
     """Everything the HTML page of ``d`` shows beyond its triples; ``pages`` picks panel pages.
 
@@ -369,7 +369,7 @@ def profile(store: GraphStore, d: Description, pages: dict[str, int] | None = No
     return p
 
 
-def _dated(store: GraphStore, node: NamedNode, via: str) -> tuple[list[tuple[Term, str | None]], dict[int, int]]:
+def _dated(store: Store, node: NamedNode, via: str) -> tuple[list[tuple[Term, str | None]], dict[int, int]]:
     """The things linked to ``node`` by ``via``, newest first (undated last), and how many per year."""
     dates: dict[str, str] = {}                   # IRI -> earliest date ("" when undated)
     terms: dict[str, Term] = {}
@@ -409,7 +409,7 @@ def _who_met_whom(look: Lookup, node: NamedNode, events: list[NamedNode]
                   ) -> tuple[list[tuple[Ref, int]], list[tuple[str, str, int]]]:
     """The actors sharing most of ``events`` with ``node`` and how often they shared them with
     each other (among the :data:`GRAPH_NEIGHBOURS` shown)."""
-    scan = look.store.store.quads_for_pattern
+    scan = look.store.quads
     casts = [{q.object for q in islice(scan(e, _ACTOR, None, None), 200) if q.object != node} for e in events]
     counts: dict[NamedNode, int] = {}
     for cast in casts:
@@ -427,7 +427,7 @@ def _who_met_whom(look: Lookup, node: NamedNode, events: list[NamedNode]
             [(a, b, n) for (a, b), n in sorted(pairs.items())])
 
 
-def _memberships(store: GraphStore, look: Lookup, node: NamedNode, via: str, page: int) -> Page:
+def _memberships(store: Store, look: Lookup, node: NamedNode, via: str, page: int) -> Page:
     keys, pattern = _MEMBERSHIPS[via]
     query = _MEMBERSHIP_GROUPS.format(keys=keys, pattern=pattern) % (PANEL_SIZE + 1, (page - 1) * PANEL_SIZE)
     rows = list(store.query(query, substitutions={"s": node}))
@@ -448,12 +448,12 @@ def _memberships(store: GraphStore, look: Lookup, node: NamedNode, via: str, pag
     return Page(out, page, len(rows) > PANEL_SIZE)
 
 
-def _mentions(store: GraphStore, look: Lookup, node: NamedNode, dated: list[tuple[Term, str | None]],
+def _mentions(store: Store, look: Lookup, node: NamedNode, dated: list[tuple[Term, str | None]],
               page: int) -> Page:
     """A page of the articles mentioning ``node``, newest first, each linked at its first mention."""
     out = []
     for a, date in dated[(page - 1) * PANEL_SIZE: page * PANEL_SIZE]:
-        first_mention = next(iter(store.store.quads_for_pattern(None, _IDENT, node, a)), None)
+        first_mention = next(iter(store.quads(None, _IDENT, node, a)), None)
         out.append((look.ref(a), date, first_mention.subject.value if first_mention is not None else None))
     return Page(out, page, len(dated) > page * PANEL_SIZE, len(dated))
 
