@@ -107,6 +107,7 @@ class SyntheticArticle:
     date: dt.date
     headline: str
     body: str
+    spellings: tuple[tuple[int, str], ...] = ()   # (cast member, full name as written), with variants
 
     def seed_text(self) -> str:
         """The article in the seed format: `` date YYYY-MM-DD headline``, a blank line, the body."""
@@ -119,10 +120,24 @@ class SyntheticArticle:
 class CorpusGenerator:
     """Writes plausible wire stories; ``random.Random(seed)`` makes every corpus reproducible."""
 
-    def __init__(self, seed: int = 42) -> None:
+    def __init__(self, seed: int = 42, variants: bool = False) -> None:
         self.rng = random.Random(seed)
         # a recurring cast: the same people appear in many articles, as in a real archive
         self.cast = [self._person() for _ in range(400)]
+        # with variants, an article writes a person's name in one of its romanisations (a rng of
+        # its own: the corpus is otherwise the one the seed gives without variants)
+        self.variants = random.Random(seed + 1) if variants else None
+        self._spelled: list[tuple[int, str]] = []
+
+    def _spell(self, p: Person) -> Person:
+        """``p`` as this article writes them: the usual spelling, or (two times in five) a variant."""
+        if self.variants is None:
+            return p
+        cast = self.cast.index(p)
+        forms = romanisations(p.name)
+        name = p.name if self.variants.random() < 0.6 or len(forms) == 1 else self.variants.choice(forms[1:])
+        self._spelled.append((cast, name))
+        return Person(name, p.title, p.org, p.country)
 
     def _person(self) -> Person:
         r = self.rng
@@ -157,6 +172,7 @@ class CorpusGenerator:
     def _background(self, a: Person, b: Person) -> str:
         r = self.rng
         c = r.choice(self.cast)
+        c = a if c == a else b if c == b else self._spell(c)
         year = r.randrange(1992, 2015)
         return (f"{a.country[0]} and {b.country[0]} established diplomatic relations in {year}. "
                 f"Since then, the two countries have signed more than {r.randrange(10, 120)} documents. "
@@ -166,6 +182,8 @@ class CorpusGenerator:
     def article(self, number: int) -> SyntheticArticle:
         r = self.rng
         a, b = r.sample(self.cast, 2)
+        self._spelled = []
+        a, b = self._spell(a), self._spell(b)
         date = self._date()
         place = r.choice((a.country, b.country))
         dateline = f"{place[1].upper()}. {place[3]} -"
@@ -213,11 +231,30 @@ class CorpusGenerator:
             paragraphs.append(f"{b.surname} invited {a.surname} to take part in the forum on {r.choice(TOPICS)} "
                               f"in {b.country[1]} next year.")
         paragraphs.append(" ".join(self._filler(r.randrange(2, 4))))
-        return SyntheticArticle(f"syn{number:06d}", date, headline, "\n\n".join(paragraphs))
+        return SyntheticArticle(f"syn{number:06d}", date, headline, "\n\n".join(paragraphs), tuple(self._spelled))
 
     def articles(self, n: int, start: int = 0) -> Iterator[SyntheticArticle]:
         for i in range(start, start + n):
             yield self.article(i)
+
+
+#: how one Cyrillic-script name reaches English news romanised differently (each pair: a spelling
+#: and another one for it): the differences kg.names.variant_key folds
+_ROMANISE = (("Dzh", "J"), ("dzh", "j"), ("Zh", "J"), ("zh", "j"), ("kh", "h"), ("Kh", "H"), ("ss", "s"),
+             ("yev", "ev"), ("Ye", "E"), ("iy ", "i "), ("ei ", "ey "), ("-", ""))
+
+
+def romanisations(name: str) -> list[str]:
+    """``name`` first, then the other spellings one or two of the changes above give it."""
+    padded = name + " "
+    singles = [padded.replace(a, b, 1) for a, b in _ROMANISE if a in padded]
+    doubles = [s.replace(a, b, 1) for s in singles for a, b in _ROMANISE if a in s]
+    out = [name]
+    for s in singles + doubles:
+        s = s.strip()
+        if s not in out:
+            out.append(s)
+    return out
 
 
 def write_corpus(out: Path, n: int, seed: int = 42) -> Path:

@@ -61,3 +61,15 @@ class Minter:
 
     def is_local(self, iri: str) -> bool:
         return iri.startswith(self.base)
+
+
+def is_alias(iri: str, key: str, minter: Minter) -> bool:
+    """True when the entity an article keyed ``key`` was resolved to ``iri``, another IRI than
+    ``key`` mints, and that IRI names the same entity (``owl:sameAs``). Not for a surname alone
+    (``person:tokayev``): an ambiguous surname stays its own entity in other articles, and two
+    people must never be asserted the same."""
+    own = minter.entity(key)
+    if own == iri:
+        return False
+    kind, _, slug = key.partition(":")
+    return not (kind == "person" and "-" not in slug)

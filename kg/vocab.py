@@ -46,6 +46,7 @@ SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
 SCHEMA = Namespace("http://schema.org/")
 NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
 ITSRDF = Namespace("http://www.w3.org/2005/11/its/rdf#")
+GEO = Namespace("http://www.w3.org/2003/01/geo/wgs84_pos#")
 VOID = Namespace("http://rdfs.org/ns/void#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 
@@ -53,7 +54,7 @@ SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 PREFIXES: dict[str, str] = {
     "ng": str(NG), "rdf": str(RDF), "rdfs": str(RDFS), "owl": str(OWL), "xsd": str(XSD),
     "foaf": str(FOAF), "org": str(ORG), "sem": str(SEM), "prov": str(PROV), "dcterms": str(DCTERMS),
-    "skos": str(SKOS), "schema": str(SCHEMA), "nif": str(NIF), "itsrdf": str(ITSRDF),
+    "skos": str(SKOS), "schema": str(SCHEMA), "nif": str(NIF), "itsrdf": str(ITSRDF), "geo": str(GEO),
 }
 
 

@@ -19,7 +19,7 @@ from kg.ontology.docs import load_doc, page_context
 from kg.store.rdflib_bridge import to_rdflib
 from kg.views.profile import ArticleText, Lookup, Ref, profile
 from kg.query.tables import term_text
-from kg.vocab import RDF, RDFS
+from kg.vocab import GEO, OWL, RDF, RDFS
 from server import charts, current_store
 from server import documents as docs
 
@@ -49,6 +49,17 @@ class Terms:
         return term_text(term)
 
 
+def _coordinates(d: Description) -> dict[str, str] | None:
+    """A place's WGS84 coordinates and its GeoNames page, when the graph links it."""
+    found = {st.predicate.value: st.object for st in d.outgoing}
+    lat, long = found.get(GEO.lat.value), found.get(GEO.long.value)
+    if lat is None or long is None:
+        return None
+    geonames = next((st.object.value for st in d.outgoing if st.predicate == OWL.sameAs
+                     and st.object.value.startswith("https://sws.geonames.org/")), None)
+    return {"lat": lat.value, "long": long.value, "geonames": geonames}
+
+
 def resource_page(d: Description, pages: dict[str, int], stem: str) -> Response:
     """The page of one resource (any kind; panels appear when the data supports them)."""
     store = current_store()
@@ -67,6 +78,7 @@ def resource_page(d: Description, pages: dict[str, int], stem: str) -> Response:
                            "sources": [Ref(g.value, "this article") if g == node else look.ref(g)
                                        for g in st.graphs[:3] if isinstance(g, NamedNode)],
                            "n_sources": st.n_graphs})
+    coordinates = _coordinates(d)
     inbound_counts = sorted(((terms.short(p_), n, p_) for p_, n in d.inbound_counts.items()), key=lambda x: -x[1])
     timeline = charts.timeline(p, href)
     graph = charts.who_met_whom(Ref(d.iri, p.label), p.coactors, p.coactor_edges, href) if p.coactors else None
@@ -78,7 +90,7 @@ def resource_page(d: Description, pages: dict[str, int], stem: str) -> Response:
         return docs.doc_path(stem, docs.HTML_EXT, **args)
 
     body = render_template(
-        "resource.html", d=d, p=p, iri=d.iri, node=node, terms=terms, statements=statements,
+        "resource.html", d=d, p=p, iri=d.iri, node=node, terms=terms, statements=statements, coordinates=coordinates,
         inbound_counts=inbound_counts, timeline=timeline, graph=graph, article_html=article_html,
         forms=_forms(lambda ext: docs.doc_path(stem, ext)), page_link=page_link, href=href,
     )

@@ -49,11 +49,21 @@ def _see_other(target: str, path_for) -> Response:
     return resp
 
 
+def _moved(target: str) -> Response:
+    """301 to where a merged entity (or its document) now is, with the link that says so."""
+    resp = redirect(local_href(target) if "://" in target else target, code=301)
+    resp.headers["Vary"] = "Accept"
+    return resp
+
+
 @bp.get("/id/<path:rest>")
 def resource(rest: str) -> Response:
     """The IRI itself: 303 to the negotiated document, or 404."""
     iri = docs.iri_for_path(rest)
     fmt = negotiate_ld(request)
+    target = ld_describe.merged_into(current_store(), iri)
+    if target is not None:   # merged into another entity: the old IRI moved for good
+        return _moved(target)
     if not ld_describe.exists(current_store(), iri):
         return html_pages.not_found(iri, fmt)
     rest = docs.id_rest(iri)
@@ -76,6 +86,9 @@ def document(rest: str) -> Response:
     if cached is not None:
         return cached
     iri = docs.iri_for_path(stem)
+    target = ld_describe.merged_into(current_store(), iri)
+    if target is not None:
+        return _moved(docs.doc_path(docs.id_rest(target), ext))
     d = ld_describe.describe(current_store(), iri, page=pages.get("page", 1))
     if not d.exists:
         return html_pages.not_found(iri, fmt)

@@ -1,7 +1,7 @@
 """A VoID description of the dataset at ``/.well-known/void`` (https://www.w3.org/TR/void/, section 7).
 
 Counts of triples, typed entities, entities by class (``void:classPartition``) and articles
-(``void:documents``), the SPARQL endpoint, the URI space and the vocabulary. The counts are
+(``void:documents``), the links to GeoNames (a ``void:Linkset``), the SPARQL endpoint, the URI space and the vocabulary. The counts are
 computed on the store and cached until its data version changes.
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ from flask import Blueprint, Response, current_app, request
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
 from kg.query import formats
-from kg.vocab import DCTERMS, NG, ONTOLOGY_IRI, RDF, VOID, XSD
+from kg.vocab import DCTERMS, NG, ONTOLOGY_IRI, OWL, RDF, VOID, XSD
 from server import current_minter, current_store
 from server.negotiate import negotiate
 
@@ -25,6 +25,9 @@ _CLASSES = "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c O
 _ENTITIES = "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c }"
 _ARTICLES = "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a ng:Article }"
 _GRAPHS = "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { } }"
+_GEONAMES_LINKS = """SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?o WHERE {
+  ?s owl:sameAs ?o FILTER(STRSTARTS(STR(?o), "https://sws.geonames.org/")) } }"""
+GEONAMES_DATASET = "https://www.geonames.org/"
 
 
 def _count(store, query: str) -> int:
@@ -56,6 +59,11 @@ def void_triples(root: str) -> list[Triple]:
         Triple(ds, VOID.documents, _integer(_count(store, _ARTICLES))),
         Triple(ds, NamedNode("https://w3id.org/newsgraph/service#namedGraphs"), _integer(_count(store, _GRAPHS))),
     ]
+    links = BlankNode()   # the places linked to GeoNames (kg.resolve.gazetteer)
+    t += [Triple(ds, VOID.subset, links), Triple(links, RDF.type, VOID.Linkset),
+          Triple(links, VOID.linkPredicate, OWL.sameAs), Triple(links, VOID.subjectsTarget, ds),
+          Triple(links, VOID.objectsTarget, NamedNode(GEONAMES_DATASET)),
+          Triple(links, VOID.triples, _integer(_count(store, _GEONAMES_LINKS)))]
     for row in store.query(_CLASSES):
         part = BlankNode()
         t += [Triple(ds, VOID.classPartition, part), Triple(part, VOID.term("class"), row["c"]),

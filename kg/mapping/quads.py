@@ -12,9 +12,10 @@ from collections.abc import Callable, Iterator
 from pyoxigraph import Literal, NamedNode, Quad
 
 from kg.read.articles import Article
-from kg.iris import Minter
+from kg.iris import Minter, is_alias
+from kg.resolve.gazetteer import link_place
 from kg.model import ArticleExtraction, Entity, Event, Post, Span
-from kg.vocab import DCTERMS, FOAF, ITSRDF, NG, NIF, ORG, PROV, RDF, RDFS, SCHEMA, SEM, SKOS, XSD
+from kg.vocab import DCTERMS, FOAF, GEO, ITSRDF, NG, NIF, ORG, OWL, PROV, RDF, RDFS, SCHEMA, SEM, SKOS, XSD
 
 ENTITY_CLASSES = {"Person": NG.Person, "Organization": NG.Organization, "Place": NG.Place}
 #: The W3C/FOAF/schema.org classes each entity is also typed with, so plain queries find it
@@ -110,6 +111,12 @@ class ArticleMapper:
             for name in e.names:
                 yield q(E, SKOS.altLabel, Literal(name))
             yield q(E, NG.localKey, Literal(e.key))
+            if e.kind == "Place":
+                yield from self._place_links(q, E, e)
+            if is_alias(E.value, e.key, self.minter):
+                # resolved to another article's entity: the IRI this one alone would have had
+                # (and an earlier run may have published) stays an alias that redirects
+                yield q(E, OWL.sameAs, NamedNode(self.minter.entity(e.key)))
             for s in e.mentions:
                 yield from self._nif_string(q, a_iri, ctx, s, NIF.Phrase)
                 yield q(NamedNode(m.offset(a_iri, s.start, s.end)), ITSRDF.taIdentRef, E)
@@ -127,6 +134,18 @@ class ArticleMapper:
             yield from self._event_quads(q, A, a_iri, ctx, article, ev, i, iris, names, evidence_seen)
 
     # ------------------------------------------------------------------ helpers
+    def _place_links(self, q, E: NamedNode, e: Entity) -> Iterator[Quad]:
+        """GeoNames (``owl:sameAs``), coordinates (W3C WGS84) and a country's ISO 3166 code."""
+        link = link_place(e.names)
+        if link is None:
+            return
+        yield q(E, OWL.sameAs, NamedNode(link.iri))
+        if link.kind == "country" and link.country_code:
+            yield q(E, NG.countryCode, Literal(link.country_code))
+        if link.lat is not None and link.long is not None:
+            yield q(E, GEO.lat, Literal(f"{link.lat:.5f}", datatype=XSD.decimal))
+            yield q(E, GEO.long, Literal(f"{link.long:.5f}", datatype=XSD.decimal))
+
     def _nif_string(self, q, a_iri: str, ctx: NamedNode, s: Span, cls: NamedNode) -> Iterator[Quad]:
         S = NamedNode(self.minter.offset(a_iri, s.start, s.end))
         yield q(S, RDF.type, cls)

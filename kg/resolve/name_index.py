@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from kg.names import name_key
+from kg.names import name_key, variant_key
 from kg.tempdb import TemporaryDatabase
 from kg.vocab import NG
 
@@ -28,14 +28,17 @@ CACHE_KIB = 4096
 _SCHEMA = """
 CREATE TABLE graphs   (id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE);
 CREATE TABLE entities (id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE, kind TEXT NOT NULL);
-CREATE TABLE names    (id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, surname TEXT);
+-- surname and variant: kg.names.variant_key of the last word and of the whole name (2+ words)
+CREATE TABLE names    (id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, surname TEXT, variant TEXT);
 CREATE INDEX names_surname ON names(surname) WHERE surname IS NOT NULL;
+CREATE INDEX names_variant ON names(variant) WHERE variant IS NOT NULL;
 -- one row per entity per article graph (``local``: the key extraction gave it in that article)
 CREATE TABLE uses     (graph INTEGER NOT NULL, entity INTEGER NOT NULL, local TEXT NOT NULL,
                        PRIMARY KEY (graph, entity)) WITHOUT ROWID;
 -- one row per name an article graph gives an entity
 CREATE TABLE use_names (graph INTEGER NOT NULL, entity INTEGER NOT NULL, name INTEGER NOT NULL,
                         PRIMARY KEY (graph, entity, name)) WITHOUT ROWID;
+CREATE INDEX use_names_by_name ON use_names(name);   -- the spellings of a variant key
 -- how many article graphs give an entity a name (a name everyone uses is one row, not thousands)
 CREATE TABLE entity_names (name INTEGER NOT NULL, entity INTEGER NOT NULL, graphs INTEGER NOT NULL,
                            PRIMARY KEY (name, entity)) WITHOUT ROWID;
@@ -58,9 +61,15 @@ class Use:
 
 
 def surname_of(key: str) -> str | None:
-    """The last word of a name key of two words or more (a person's name key: its surname)."""
+    """The last word of a name key of two words or more (a person's name key: its surname),
+    as its :func:`~kg.names.variant_key`, so "Tokaev" alone finds "Kassym-Jomart Tokayev"."""
     words = key.split()
-    return words[-1] if len(words) >= 2 else None
+    return variant_key(words[-1]) if len(words) >= 2 else None
+
+
+def full_variant(key: str) -> str | None:
+    """The :func:`~kg.names.variant_key` of a name of two words or more, else None."""
+    return variant_key(key) if len(key.split()) >= 2 else None
 
 
 class NameIndex(TemporaryDatabase):
@@ -135,7 +144,7 @@ class NameIndex(TemporaryDatabase):
         e = self._id("entities", "iri", iri, kind=kind)
         db.execute("INSERT OR IGNORE INTO uses(graph, entity, local) VALUES (?, ?, ?)", (g, e, local))
         for key in keys:
-            n = self._id("names", "key", key, surname=surname_of(key))
+            n = self._id("names", "key", key, surname=surname_of(key), variant=full_variant(key))
             if db.execute("INSERT OR IGNORE INTO use_names(graph, entity, name) VALUES (?, ?, ?)",
                           (g, e, n)).rowcount:
                 db.execute("INSERT INTO entity_names(name, entity, graphs) VALUES (?, ?, 1) "
@@ -193,6 +202,15 @@ class NameIndex(TemporaryDatabase):
             "JOIN entities e ON e.id = en.entity "
             f"WHERE n.surname = ? AND e.kind = 'Person' AND {_ELSEWHERE}",
             (surname, self._excluded(excluding)))}
+
+    def spellings(self, variant: str, excluding: str | None = None) -> dict[str, int]:
+        """How many article graphs (but ``excluding``) name a person with a full name of this
+        variant key, by the key extraction gave the person there (its spelling)."""
+        return dict(self.db.execute(
+            "SELECT u.local, COUNT(DISTINCT u.graph) FROM names n JOIN use_names un ON un.name = n.id "
+            "JOIN uses u ON u.graph = un.graph AND u.entity = un.entity JOIN entities e ON e.id = u.entity "
+            "WHERE n.variant = ? AND e.kind = 'Person' AND u.graph != ? GROUP BY u.local",
+            (variant, self._excluded(excluding))).fetchall())
 
     def _excluded(self, graph: str | None) -> int:
         if graph is None:

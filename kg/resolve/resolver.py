@@ -4,8 +4,13 @@ Extraction gives every entity a key from its own article (``person:maulen-ashimb
 ``organization:senate-kazakhstan``); entities with the same key are one IRI by construction. This
 module resolves the rest against the other articles of the store:
 
-* a person named only by a surname ("Ashimbayev") takes the IRI of the one person stored with
-  that surname and a full name;
+* a person named in full takes the IRI of the spelling most articles use among the
+  romanisations of that name (:func:`kg.names.variant_key`: "Kassym-Jomart Tokayev", "Kasym-Zhomart
+  Tokaev"), ties to the first key in order: a function of the corpus, not of the order articles
+  arrive in;
+* a person named only by a surname ("Ashimbayev", or "Ashimbaev") takes the IRI of the one person
+  stored with that surname and a full name; two such persons (a president and his father) leave
+  it alone;
 * an organization known by a name that another organization is also known by ("Turksoy") takes
   that organization's IRI when the other one knows strictly more names (the long form and the
   acronym), so an alias learnt in one article helps the next.
@@ -20,11 +25,11 @@ from collections.abc import Iterable
 
 from pyoxigraph import Literal, NamedNode, Quad
 
-from kg.iris import Minter
+from kg.iris import Minter, is_alias
 from kg.model import Entity
-from kg.resolve.name_index import KIND_OF, NameIndex, Use
-from kg.names import name_key
-from kg.vocab import NG, ORG, RDFS
+from kg.resolve.name_index import KIND_OF, NameIndex, Use, full_variant
+from kg.names import name_key, variant_key
+from kg.vocab import NG, ORG, OWL, RDFS
 
 RESOLVED_KINDS = frozenset(KIND_OF.values())  # the kinds the name index holds
 
@@ -37,11 +42,12 @@ def resolve_iri(index: NameIndex, minter: Minter, kind: str, local: str, keys: s
     if kind == "Person":
         words = [k.split() for k in keys]
         if words and all(len(w) == 1 for w in words):
-            found = set().union(*(index.with_surname(w[0], excluding) for w in words))
+            found = set().union(*(index.with_surname(variant_key(w[0]), excluding) for w in words))
             found.discard(own)
             if len(found) == 1:
                 return next(iter(found))
-        return own
+            return own
+        return minter.entity(spelling(index, local, keys, excluding))
     if kind == "Organization":
         names: dict[str, set[str]] = {}   # one query per entity, however often it is compared
 
@@ -67,6 +73,17 @@ def resolve_iri(index: NameIndex, minter: Minter, kind: str, local: str, keys: s
             if len(top) == 1:
                 return top[0]
     return own
+
+
+def spelling(index: NameIndex, local: str, keys: set[str] | frozenset[str], excluding: str | None = None) -> str:
+    """The key of the spelling most article graphs give a person named in full (``local`` is this
+    article's, counted once), ties to the smallest key."""
+    counts: dict[str, int] = {}
+    for v in {full_variant(k) for k in keys} - {None}:
+        for key, n in index.spellings(v, excluding).items():
+            counts[key] = max(counts.get(key, 0), n)
+    counts[local] = counts.get(local, 0) + 1
+    return min(counts, key=lambda k: (-counts[k], k))
 
 
 def resolver(index: NameIndex, minter: Minter):
@@ -136,7 +153,16 @@ def rename_quads(quads: list[Quad], renames: dict[str, str], minter: Minter) -> 
     if mren:
         new = [Quad(mren.get(q.subject, q.subject), q.predicate, mren.get(q.object, q.object), q.graph_name)
                for q in new]
-    return list(dict.fromkeys(new))
+    return list(dict.fromkeys(_with_aliases(new, minter)))
+
+
+def _with_aliases(quads: list[Quad], minter: Minter) -> list[Quad]:
+    """The graph's ``owl:sameAs`` aliases made true again after a rename: an entity whose IRI is
+    not the one its ``ng:localKey`` mints has that IRI as an alias (which the server redirects)."""
+    minted = [q for q in quads if not (q.predicate == OWL.sameAs and q.object.value.startswith(minter.id))]
+    aliases = [Quad(q.subject, OWL.sameAs, NamedNode(minter.entity(q.object.value)), q.graph_name)
+               for q in minted if q.predicate == NG.localKey and is_alias(q.subject.value, q.object.value, minter)]
+    return minted + aliases
 
 
 def unresolved(quads: list[Quad], minter: Minter) -> list[Quad]:

@@ -26,7 +26,7 @@ from typing import Any
 from pyoxigraph import BlankNode, DefaultGraph, NamedNode, Quad, Triple
 
 from kg.store import Store
-from kg.vocab import NIF, RDF, RDFS, SCHEMA, SKOS
+from kg.vocab import NIF, OWL, RDF, RDFS, SCHEMA, SKOS
 
 #: Inbound links per page of a description.
 PAGE_SIZE = 100
@@ -147,6 +147,17 @@ def exists(store: Store, iri: str) -> bool:
     return (next(store.quads(node, None, None, None), None) is not None
             or next(store.quads(None, None, node, None), None) is not None
             or store.has_graph(iri))
+
+
+def merged_into(store: Store, iri: str) -> str | None:
+    """The entity an alias IRI was merged into (``?e owl:sameAs <iri>`` in an article graph, and
+    nothing stated about ``iri`` itself), else None: the old IRI of a merge keeps answering."""
+    node = NamedNode(iri)
+    if next(store.quads(node, None, None, None), None) is not None:
+        return None
+    targets = sorted({q.subject.value for q in islice(store.quads(None, OWL.sameAs, node, None), 100)
+                      if isinstance(q.subject, NamedNode)})
+    return targets[0] if len(targets) == 1 else None
 
 
 # ---------------------------------------------------------------------------------- describe
