@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from kg.read.articles import Article
 
 #: Bumped whenever a rule or lexicon changes what is extracted, so stored graphs can be redone.
-RULES_VERSION = "1"
+RULES_VERSION = "2"
 
 
 class Extractor:

@@ -33,7 +33,7 @@ from kg.mapping.quads import ArticleMapper
 from kg.ingest.pool import ExtractionPool, LocalExtraction
 from kg.ingest.ledger import RunLedger
 from kg.resolve.name_index import NameIndex
-from kg.ingest.settle import reconcile, refresh_labels
+from kg.ingest.settle import correct_kinds, merge_events, reconcile, refresh_labels
 from kg.resolve.resolver import label_quads, resolver, uses_of
 from kg.ingest.sinks import NQuadsSink, StoreSink
 from kg.vocab import NG, XSD
@@ -234,7 +234,9 @@ class _Run:
 def settle(store: Any, index: NameIndex, minter: Minter, touched: RunLedger | None = None) -> None:
     """After articles changed: re-resolve names across the corpus (so IRIs do not depend on the
     order articles came in), then give the entities touched (None: every entity) their one label."""
-    renamed = reconcile(store, index, minter)
+    retyped = correct_kinds(store, index, minter)   # first: resolution then sees the right kinds
+    renamed = reconcile(store, index, minter) | retyped
+    merge_events(store, minter)      # after the entities: reports compare their actors' IRIs
     if touched is None:
         refresh_labels(store, minter, None)
     else:

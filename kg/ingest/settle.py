@@ -1,6 +1,7 @@
 """Settling the store after a batch: cross-article resolution re-applied to every stored article
-(so IRIs do not depend on the order articles arrive in), and one ``rdfs:label`` per entity in the
-entities graph. Uses only the store's query, update and replace_graph, so it works on a remote
+(so IRIs do not depend on the order articles arrive in), the reports of one event given one IRI
+(:func:`merge_events`), the kind of a name decided by the corpus (:func:`correct_kinds`), and one
+``rdfs:label`` per entity in the entities graph. Uses only the store's query, update and replace_graph, so it works on a remote
 store too."""
 from __future__ import annotations
 
@@ -10,8 +11,13 @@ from collections.abc import Iterable, Iterator
 from pyoxigraph import NamedNode, Quad
 
 from kg.iris import Minter
+from kg.names import name_key
+from kg.vocab import NG
+from kg.resolve import events, kinds
+from kg.resolve.kinds import Correction, KindReport
+from kg.resolve.events import EventReport
 from kg.resolve.name_index import NameIndex, Use
-from kg.resolve.resolver import merge_uses, label_quads, rename_quads, resolve_iri
+from kg.resolve.resolver import label_quads, merge_uses, rename_quads, resolve_iri, retype_quads, uses_in_quads
 from kg.store import updates
 from kg.store import Store
 
@@ -40,6 +46,84 @@ def reconcile(store: Store, index: NameIndex, minter: Minter, max_rounds: int = 
                 changed = True
         if not changed:
             break
+    return touched
+
+
+_EVENT_REPORTS = """
+SELECT ?g ?e ?key ?kind ?date ?place ?actor ?document WHERE {
+  GRAPH ?g { ?e ng:localKey ?key ; a ?kind ; ng:status ng:Happened ; sem:hasActor ?actor .
+             OPTIONAL { ?e sem:hasTimeStamp ?date } OPTIONAL { ?e sem:hasPlace ?place }
+             OPTIONAL { ?e ng:documentSigned ?document } }
+  VALUES ?kind { ng:Meeting ng:PhoneCall ng:Visit ng:Appointment ng:Signing ng:Statement }
+}"""
+
+
+def event_reports(store: Store, minter: Minter) -> list[EventReport]:
+    """Every article's claim of an event that happened, as the graphs state them now."""
+    found: dict[tuple[str, str], dict] = {}
+    for r in store.query(_EVENT_REPORTS):
+        g, e = r["g"].value, r["e"].value
+        x = found.setdefault((g, e), {"own": minter.entity(r["key"].value), "kind": r["kind"].value,
+                                      "date": r["date"].value if r["date"] is not None else None,
+                                      "place": r["place"].value if r["place"] is not None else None,
+                                      "document": name_key(r["document"].value) if r["document"] is not None else None,
+                                      "actors": set()})
+        x["actors"].add(r["actor"].value)
+    return [EventReport(g, e, x["own"], x["kind"], x["date"], x["place"], frozenset(x["actors"]), x["document"])
+            for (g, e), x in found.items()]
+
+
+def merge_events(store: Store, minter: Minter) -> set[str]:
+    """Give the reports of one real event one IRI in every article graph (:mod:`kg.resolve.events`);
+    returns the event IRIs that changed."""
+    changed: set[str] = set()
+    for graph, names in events.renames(event_reports(store, minter)).items():
+        store.reopen_if_grown()
+        rewrite_graph(store, graph, names, minter)
+        changed |= set(names) | set(names.values())
+    return changed
+
+
+_KIND_REPORTS = """
+SELECT ?g ?e ?key ?kind ?name ?use WHERE {
+  GRAPH ?g { ?e ng:localKey ?key ; ng:preferredName ?name ; a ?kind .
+             VALUES ?kind { ng:Person ng:Organization ng:Place }
+             OPTIONAL { { ?x org:organization ?e BIND("organization" AS ?use) } UNION
+                        { ?x sem:hasPlace ?e BIND("place" AS ?use) } UNION
+                        { ?x sem:hasActor ?e BIND("actor" AS ?use) } UNION
+                        { ?x org:member ?e BIND("member" AS ?use) } } }
+}"""
+_KIND_OF = {NG.Person.value: "Person", NG.Organization.value: "Organization", NG.Place.value: "Place"}
+
+
+def kind_reports(store: Store) -> list[KindReport]:
+    """Every article's typing of its people, organizations and places, with how it uses them."""
+    found: dict[tuple[str, str], dict] = {}
+    for r in store.query(_KIND_REPORTS):
+        x = found.setdefault((r["g"].value, r["e"].value), {
+            "key": r["key"].value, "kind": _KIND_OF[r["kind"].value], "name": name_key(r["name"].value),
+            "uses": set()})
+        if r["use"] is not None:
+            x["uses"].add(r["use"].value)
+    return [KindReport(g, e, x["key"], x["kind"], x["name"], frozenset(x["uses"])) for (g, e), x in found.items()]
+
+
+def correct_kinds(store: Store, index: NameIndex, minter: Minter) -> set[str]:
+    """Retype the entities the corpus outvotes (:mod:`kg.resolve.kinds`) in their graphs, and
+    tell the name index; returns the IRIs involved."""
+    by_graph: dict[str, list[Correction]] = defaultdict(list)
+    for c in kinds.corrections(kind_reports(store)):
+        by_graph[c.graph].append(c)
+    touched: set[str] = set()
+    for graph, fixes in by_graph.items():
+        store.reopen_if_grown()
+        g = NamedNode(graph)
+        triples = store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }", substitutions={"g": g})
+        quads = retype_quads([Quad(t.subject, t.predicate, t.object, g) for t in triples], fixes)
+        quads = rename_quads(quads, {c.iri: c.target for c in fixes}, minter)
+        store.replace_graph(graph, quads)
+        index.add_graph(graph, uses_in_quads(quads))
+        touched |= {c.iri for c in fixes} | {c.target for c in fixes}
     return touched
 
 

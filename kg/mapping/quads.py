@@ -196,6 +196,9 @@ class ArticleMapper:
                      iris: dict[str, str], entity_names: dict[str, str], seen: set) -> Iterator[Quad]:
         E = NamedNode(self.minter.event(article.id, index))
         cls = EVENT_CLASSES[ev.kind]
+        # the report's own name: other reports of the same event may give it theirs when the store
+        # is settled (kg.resolve.events), and this one stays an alias of it
+        yield q(E, NG.localKey, Literal("event:" + E.value[len(self.minter.id) + len("event/"):]))
         if ev.status == "planned":
             # an announced event is not a Meeting (etc.) that happened: a query for
             # `?e a ng:Meeting` must not count it

@@ -29,7 +29,7 @@ from kg.iris import Minter, is_alias
 from kg.model import Entity
 from kg.resolve.name_index import KIND_OF, NameIndex, Use, full_variant
 from kg.names import name_key, variant_key
-from kg.vocab import NG, ORG, OWL, RDFS
+from kg.vocab import FOAF, NG, ORG, OWL, RDF, RDFS, SCHEMA, SKOS
 
 RESOLVED_KINDS = frozenset(KIND_OF.values())  # the kinds the name index holds
 
@@ -158,11 +158,56 @@ def rename_quads(quads: list[Quad], renames: dict[str, str], minter: Minter) -> 
 
 def _with_aliases(quads: list[Quad], minter: Minter) -> list[Quad]:
     """The graph's ``owl:sameAs`` aliases made true again after a rename: an entity whose IRI is
-    not the one its ``ng:localKey`` mints has that IRI as an alias (which the server redirects)."""
+    not the one its ``ng:localKey`` (or a former key, before the corpus corrected its kind) mints
+    has that IRI as an alias (which the server redirects)."""
     minted = [q for q in quads if not (q.predicate == OWL.sameAs and q.object.value.startswith(minter.id))]
     aliases = [Quad(q.subject, OWL.sameAs, NamedNode(minter.entity(q.object.value)), q.graph_name)
-               for q in minted if q.predicate == NG.localKey and is_alias(q.subject.value, q.object.value, minter)]
+               for q in minted if q.predicate in (NG.localKey, NG.formerKey)
+               and is_alias(q.subject.value, q.object.value, minter)]
     return minted + aliases
+
+
+#: the classes an entity of each kind is typed with (kg.mapping.quads types them so)
+KIND_CLASSES = {"Person": (NG.Person, FOAF.Person), "Organization": (NG.Organization, ORG.Organization),
+                "Place": (NG.Place, SCHEMA.Place)}
+
+
+def retype_quads(quads: list[Quad], fixes: Iterable) -> list[Quad]:
+    """Give each corrected entity (``fixes``: :class:`kg.resolve.kinds.Correction`) the classes and
+    the key of its corpus kind; its former key is kept (``ng:formerKey``) so its old IRI answers."""
+    fix = {NamedNode(c.iri): c for c in fixes}
+    old_classes = {c for classes in KIND_CLASSES.values() for c in classes}
+    out = []
+    for q in quads:
+        c = fix.get(q.subject)
+        if c is None:
+            out.append(q)
+        elif q.predicate == RDF.type and q.object in old_classes:
+            continue
+        elif q.predicate == NG.localKey:
+            out.append(Quad(q.subject, NG.formerKey, q.object, q.graph_name))
+            out.append(Quad(q.subject, NG.localKey, Literal(c.target_key), q.graph_name))
+        else:
+            out.append(q)
+    for node, c in fix.items():
+        g = next(q.graph_name for q in quads)
+        out += [Quad(node, RDF.type, cls, g) for cls in KIND_CLASSES[c.kind]]
+    return out
+
+
+def uses_in_quads(quads: list[Quad]) -> list[Use]:
+    """What one article graph tells the name index (as :meth:`NameIndex.load` reads it from a store)."""
+    kinds = {q.subject: KIND_OF[q.object.value] for q in quads
+             if q.predicate == RDF.type and q.object.value in KIND_OF}
+    found: dict[str, Use] = {}
+    for q in quads:
+        if q.subject in kinds and q.predicate == NG.localKey:
+            found.setdefault(q.subject.value, Use(q.subject.value, kinds[q.subject], q.object.value))
+    for q in quads:
+        if q.predicate == SKOS.altLabel and q.subject.value in found:
+            u = found[q.subject.value]
+            u.keys = u.keys | {name_key(q.object.value)}
+    return list(found.values())
 
 
 def unresolved(quads: list[Quad], minter: Minter) -> list[Quad]:

@@ -157,6 +157,11 @@ class Profile:
     coactor_edges: list[tuple[str, str, int]] = field(default_factory=list)
     sources: list[Source] = field(default_factory=list)   # for a fact itself (event, membership)
     participants: list[tuple[Ref, str]] = field(default_factory=list)
+    #: for an event: how many articles report it (one event node for all its reports), and the
+    #: first and last of their publication dates
+    reported_by: int = 0
+    reported_first: str | None = None
+    reported_last: str | None = None
     article: ArticleText | None = None
     #: for an article: its publication date, "" when it is not known (None: not an article)
     published: str | None = None
@@ -364,6 +369,10 @@ def profile(store: Store, d: Description, pages: dict[str, int] | None = None,
         p.sources = look.sources(node, None, all_mentions=True, limit=20)
     if SEM.hasActor in own:
         p.participants = _cast(look, look.facts(node))
+        p.reported_by = sum(1 for st in d.outgoing if st.predicate == PROV.wasDerivedFrom)
+        dates = sorted(s.date for s in p.sources if s.date)
+        if dates:
+            p.reported_first, p.reported_last = dates[0], dates[-1]
     if d.graph:
         p.article = article_text(look, d)
     return p
