@@ -44,6 +44,10 @@ class Minter:
         """The corpus-level graph giving each entity its one rdfs:label (see kg.resolve.resolver)."""
         return f"{self.base}graph/entities"
 
+    def resolution_graph(self) -> str:
+        """Why resolution left entities apart (``ng:resolutionNote``), rebuilt when the store settles."""
+        return f"{self.base}graph/resolution"
+
     def state_graph(self) -> str:
         """Ingest's bookkeeping: present while a run's cross-article work is unfinished."""
         return f"{self.base}graph/ingest-state"

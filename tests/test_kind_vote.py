@@ -1,4 +1,5 @@
-"""The kind of a name decided across the corpus (kg/resolve/kinds.py): a name four articles type
+"""The kind of a name decided across the corpus (kg/resolve/kinds.py), and the spellings of an
+organization's name (kg/resolve/resolver.py): a name four articles type
 Person and one Organization is a person, the odd article is corrected when the store is settled,
 its former IRI answers; a name genuinely both, or used as only its own kind can be, is left alone.
 The extractions are built by hand (what an extractor could return), mapped and settled for real."""
@@ -84,3 +85,16 @@ def test_the_vote_rules():
     assert corrections(six_to_three) == []                     # not three to one
     as_place = [r(f"g{i}", "Place") for i in range(4)] + [r("odd", "Organization", {"actor"})]
     assert corrections(as_place) == []                         # a place cannot be an actor
+
+
+def test_romanisations_of_an_organization_are_one_and_shared_names_are_not(tmp_path, minter):
+    """Hand-built extractions, mapped and settled for real: "Mazhilis" (twice) and "Majilis" are one
+    chamber; two countries' senates, both also called "Senate", stay two."""
+    store = GraphStore.open(tmp_path / "db")
+    kz = Entity("organization:senate-kazakhstan", "Organization", "Senate of Kazakhstan", ["Senate"])
+    kg_ = Entity("organization:senate-kyrgyzstan", "Organization", "Senate of Kyrgyzstan", ["Senate"])
+    write(store, minter, [("m1", [org("Mazhilis")], []), ("m2", [org("Mazhilis")], []), ("m3", [org("Majilis")], []),
+                          ("s1", [kz], []), ("s2", [kg_], [])])
+    assert kinds_of(store, "Majilis") == {("organization/mazhilis", "Organization")}
+    senates = {e for e, _ in kinds_of(store, "Senate")}
+    assert senates == {"organization/senate-kazakhstan", "organization/senate-kyrgyzstan"}

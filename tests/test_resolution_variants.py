@@ -31,6 +31,10 @@ D = """ date 2023-04-01 Foundation marks anniversary
 
 BAKU. APA - President Ilkin Varisov opened a museum devoted to his father, former President Rustam Varisov, in Baku.
 Varisov said the museum would open to schools."""
+E = """ date 2023-04-02 Museum opens to schools
+
+BAKU. TREND - The museum opened to schools on Sunday, and Varisov said that it would be free for children.
+Mr Varisov thanked the architects."""
 
 
 def write(tmp_path, name, text):
@@ -83,6 +87,13 @@ def test_people_who_share_a_surname_stay_apart(tmp_path, extractor, minter):
     # "Varisov" alone could be either: it is not merged into one of them
     assert not any(names == {"Varisov"} and e.endswith(("ilkin-varisov", "rustam-varisov"))
                    for e, names in found.items())
+    # another article names only "Varisov": it stays apart, and the reason is recorded, naming both
+    ingest_paths([write(tmp_path, "e", E)], store, minter, extractor=extractor, progress=False)
+    found = persons(store)
+    assert found.get(minter.id + "person/varisov") == {"Varisov"}
+    notes = {r["e"].value: r["n"].value for r in store.query("SELECT ?e ?n WHERE { ?e ng:resolutionNote ?n }")}
+    note = notes[minter.id + "person/varisov"]
+    assert "Ilkin Varisov" in note and "Rustam Varisov" in note and note.startswith("Not merged: 2 people")
 
 
 def test_a_merge_keeps_the_old_iri_answering(tmp_path, extractor, minter):

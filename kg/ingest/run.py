@@ -33,7 +33,7 @@ from kg.mapping.quads import ArticleMapper
 from kg.ingest.pool import ExtractionPool, LocalExtraction
 from kg.ingest.ledger import RunLedger
 from kg.resolve.name_index import NameIndex
-from kg.ingest.settle import correct_kinds, merge_events, reconcile, refresh_labels
+from kg.ingest.settle import correct_kinds, merge_events, reconcile, record_ambiguities, refresh_labels
 from kg.resolve.resolver import label_quads, resolver, uses_of
 from kg.ingest.sinks import NQuadsSink, StoreSink
 from kg.vocab import NG, XSD
@@ -242,6 +242,7 @@ def settle(store: Any, index: NameIndex, minter: Minter, touched: RunLedger | No
     else:
         touched.touch(renamed)
         refresh_labels(store, minter, touched.touched())
+    record_ambiguities(store, index, minter)   # after the labels: the notes name the candidates
 
 
 def settle_store(store: Any, minter: Minter, load: Callable[[], Any] | None = None) -> Any:

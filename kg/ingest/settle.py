@@ -8,11 +8,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
-from pyoxigraph import NamedNode, Quad
+from pyoxigraph import Literal, NamedNode, Quad
 
 from kg.iris import Minter
-from kg.names import name_key
-from kg.vocab import NG
+from kg.names import name_key, variant_key
+from kg.vocab import NG, RDFS
 from kg.resolve import events, kinds
 from kg.resolve.kinds import Correction, KindReport
 from kg.resolve.events import EventReport
@@ -125,6 +125,36 @@ def correct_kinds(store: Store, index: NameIndex, minter: Minter) -> set[str]:
         index.add_graph(graph, uses_in_quads(quads))
         touched |= {c.iri for c in fixes} | {c.target for c in fixes}
     return touched
+
+
+_SURNAMES_ALONE = """
+SELECT DISTINCT ?e ?name WHERE { GRAPH ?g { ?e a ng:Person ; ng:localKey ?key ; skos:altLabel ?name } }"""
+
+
+def record_ambiguities(store: Store, index: NameIndex, minter: Minter) -> int:
+    """Say, for each person named only by a surname that several stored people have, why it was
+    left apart (``ng:resolutionNote`` in the resolution graph, rebuilt whole); returns how many."""
+    names: dict[str, set[str]] = defaultdict(set)
+    for r in store.query(_SURNAMES_ALONE):
+        names[r["e"].value].add(r["name"].value)
+    graph = NamedNode(minter.resolution_graph())
+    notes = []
+    for iri, ns in sorted(names.items()):
+        words = {name_key(n) for n in ns}
+        if not words or any(len(w.split()) != 1 for w in words):
+            continue
+        found = sorted(set().union(*(index.with_surname(variant_key(w)) for w in words)) - {iri})
+        if len(found) < 2:
+            continue
+        labels = []
+        for other in found[:5]:
+            label = next(iter(store.quads(NamedNode(other), RDFS.label, None, None)), None)
+            labels.append(label.object.value if label is not None else other)
+        text = (f"Not merged: {len(found)} people named in full have the surname {sorted(ns)[0]} "
+                f"({', '.join(labels)}{', ...' if len(found) > 5 else ''}); the text does not say which.")
+        notes.append(Quad(NamedNode(iri), NG.resolutionNote, Literal(text, language="en"), graph))
+    store.replace_graph(graph.value, notes)
+    return len(notes)
 
 
 def rewrite_graph(store: Store, graph: str, renames: dict[str, str], minter: Minter) -> None:

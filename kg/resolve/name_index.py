@@ -28,8 +28,11 @@ CACHE_KIB = 4096
 _SCHEMA = """
 CREATE TABLE graphs   (id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE);
 CREATE TABLE entities (id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE, kind TEXT NOT NULL);
--- surname and variant: kg.names.variant_key of the last word and of the whole name (2+ words)
-CREATE TABLE names    (id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, surname TEXT, variant TEXT);
+-- surname and variant: kg.names.variant_key of the last word and of the whole name (2+ words);
+-- any_variant: of any name of five letters or more (organizations: "Mazhilis", "Majilis")
+CREATE TABLE names    (id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, surname TEXT, variant TEXT,
+                       any_variant TEXT);
+CREATE INDEX names_any_variant ON names(any_variant) WHERE any_variant IS NOT NULL;
 CREATE INDEX names_surname ON names(surname) WHERE surname IS NOT NULL;
 CREATE INDEX names_variant ON names(variant) WHERE variant IS NOT NULL;
 -- one row per entity per article graph (``local``: the key extraction gave it in that article)
@@ -70,6 +73,12 @@ def surname_of(key: str) -> str | None:
 def full_variant(key: str) -> str | None:
     """The :func:`~kg.names.variant_key` of a name of two words or more, else None."""
     return variant_key(key) if len(key.split()) >= 2 else None
+
+
+def any_variant(key: str) -> str | None:
+    """The :func:`~kg.names.variant_key` of a name of five letters or more (shorter ones are
+    acronyms, which the alias rule compares exactly), else None."""
+    return variant_key(key) if len(key.replace(" ", "")) >= 5 else None
 
 
 class NameIndex(TemporaryDatabase):
@@ -144,7 +153,8 @@ class NameIndex(TemporaryDatabase):
         e = self._id("entities", "iri", iri, kind=kind)
         db.execute("INSERT OR IGNORE INTO uses(graph, entity, local) VALUES (?, ?, ?)", (g, e, local))
         for key in keys:
-            n = self._id("names", "key", key, surname=surname_of(key), variant=full_variant(key))
+            n = self._id("names", "key", key, surname=surname_of(key), variant=full_variant(key),
+                         any_variant=any_variant(key))
             if db.execute("INSERT OR IGNORE INTO use_names(graph, entity, name) VALUES (?, ?, ?)",
                           (g, e, n)).rowcount:
                 db.execute("INSERT INTO entity_names(name, entity, graphs) VALUES (?, ?, 1) "
@@ -203,14 +213,17 @@ class NameIndex(TemporaryDatabase):
             f"WHERE n.surname = ? AND e.kind = 'Person' AND {_ELSEWHERE}",
             (surname, self._excluded(excluding)))}
 
-    def spellings(self, variant: str, excluding: str | None = None) -> dict[str, int]:
-        """How many article graphs (but ``excluding``) name a person with a full name of this
-        variant key, by the key extraction gave the person there (its spelling)."""
+    def spellings(self, variant: str, excluding: str | None = None, kind: str = "Person",
+                  other_than: str = "") -> dict[str, int]:
+        """How many article graphs (but ``excluding``) name an entity of ``kind`` with a name of this
+        variant key (a person's full name; any name of an organization) other than ``other_than``,
+        by the key extraction gave the entity there (its spelling)."""
+        column = "variant" if kind == "Person" else "any_variant"   # this module's constants
         return dict(self.db.execute(
             "SELECT u.local, COUNT(DISTINCT u.graph) FROM names n JOIN use_names un ON un.name = n.id "
             "JOIN uses u ON u.graph = un.graph AND u.entity = un.entity JOIN entities e ON e.id = u.entity "
-            "WHERE n.variant = ? AND e.kind = 'Person' AND u.graph != ? GROUP BY u.local",
-            (variant, self._excluded(excluding))).fetchall())
+            f"WHERE n.{column} = ? AND n.key != ? AND e.kind = ? AND u.graph != ? GROUP BY u.local",
+            (variant, other_than, kind, self._excluded(excluding))).fetchall())
 
     def _excluded(self, graph: str | None) -> int:
         if graph is None:

@@ -13,7 +13,9 @@ module resolves the rest against the other articles of the store:
   it alone;
 * an organization known by a name that another organization is also known by ("Turksoy") takes
   that organization's IRI when the other one knows strictly more names (the long form and the
-  acronym), so an alias learnt in one article helps the next.
+  acronym), so an alias learnt in one article helps the next; failing that, organizations known by
+  romanisations of one name of five letters or more ("Mazhilis", "Majilis") are one, named by
+  the spelling most articles use.
 
 Resolution only looks at *other* articles; :mod:`kg.ingest.settle` re-applies it to every stored
 article after a batch, so the IRIs do not depend on the order in which articles arrive, and
@@ -27,7 +29,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from kg.iris import Minter, is_alias
 from kg.model import Entity
-from kg.resolve.name_index import KIND_OF, NameIndex, Use, full_variant
+from kg.resolve.name_index import KIND_OF, NameIndex, Use, any_variant, full_variant
 from kg.names import name_key, variant_key
 from kg.vocab import FOAF, NG, ORG, OWL, RDF, RDFS, SCHEMA, SKOS
 
@@ -72,15 +74,25 @@ def resolve_iri(index: NameIndex, minter: Minter, kind: str, local: str, keys: s
             top = [b for b in better if all(names_of(o) <= names_of(b) for o in better)]
             if len(top) == 1:
                 return top[0]
+            return own
+        # no other organization knows one of its names: one known by a romanisation of one
+        # ("Mazhilis", "Majilis") is the same, the spelling most articles use naming it
+        return minter.entity(spelling(index, local, keys, excluding, kind="Organization"))
     return own
 
 
-def spelling(index: NameIndex, local: str, keys: set[str] | frozenset[str], excluding: str | None = None) -> str:
-    """The key of the spelling most article graphs give a person named in full (``local`` is this
-    article's, counted once), ties to the smallest key."""
+def spelling(index: NameIndex, local: str, keys: set[str] | frozenset[str], excluding: str | None = None,
+             kind: str = "Person") -> str:
+    """The key of the spelling most article graphs give a person named in full, or an organization
+    (``local`` is this article's, counted once), ties to the smallest key."""
     counts: dict[str, int] = {}
-    for v in {full_variant(k) for k in keys} - {None}:
-        for key, n in index.spellings(v, excluding).items():
+    variant_of = full_variant if kind == "Person" else any_variant
+    # an organization matches by another spelling only: two countries' "Senate" share a name, and
+    # the alias rule alone decides what a shared name means
+    for v, other_than in {(variant_of(k), "" if kind == "Person" else k) for k in keys}:
+        if v is None:
+            continue
+        for key, n in index.spellings(v, excluding, kind, other_than).items():
             counts[key] = max(counts.get(key, 0), n)
     counts[local] = counts.get(local, 0) + 1
     return min(counts, key=lambda k: (-counts[k], k))
