@@ -74,7 +74,7 @@ def main() -> None:
             quads = mapper.quads(article, x)
             store.replace_graph(graph, quads)
             if resolve:
-                index.add_graph(graph, uses_of(x.entities, mapper.entity_iris(x)))
+                index.add_graph(graph, uses_of(x.entities, mapper.entity_iris(x), x.posts))
         if resolve:
             settle(store, index, minter, None)
         seconds = time.process_time() - t

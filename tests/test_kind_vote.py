@@ -28,7 +28,7 @@ def write(store, minter, extractions):
         graph = minter.article(ident)
         index.drop_graph(graph)
         store.replace_graph(graph, mapper.quads(article, x))
-        index.add_graph(graph, uses_of(x.entities, mapper.entity_iris(x)))
+        index.add_graph(graph, uses_of(x.entities, mapper.entity_iris(x), x.posts))
     settle(store, index, minter, None)
     index.close()
 

@@ -120,3 +120,29 @@ def test_a_merge_keeps_the_old_iri_answering(tmp_path, extractor, minter):
         assert page.status_code == 200 and "Kasymov" in page.text
     finally:
         stop_server(proc)
+
+
+PM = """ date 2023-05-02 Cabinet meets
+
+ASTANA. KAZINFORM - Prime Minister Aset Dauletov chaired a meeting of the Government on Tuesday.
+Dauletov said the budget would grow."""
+SENATOR = """ date 2023-05-03 Senate session
+
+ASTANA. KAZINFORM - Senator Bolat Dauletov, Chairman of the Committee on Finance of the Senate, opened the session on Wednesday."""
+PREMIER_ALONE = """ date 2023-05-09 Premier visits Shymkent
+
+SHYMKENT. KAZINFORM - Prime Minister Dauletov visited a new school in Shymkent on Tuesday."""
+
+
+def test_a_surname_two_people_share_takes_the_one_holding_the_post_named_with_it(tmp_path, extractor, minter):
+    files = [write(tmp_path, n, t) for n, t in (("pm", PM), ("senator", SENATOR), ("premier", PREMIER_ALONE))]
+    for order in (files, files[::-1]):
+        store = GraphStore.open(tmp_path / f"db-{order[0].stem}")
+        for f in order:
+            ingest_paths([f], store, minter, extractor=extractor, progress=False)
+        found = persons(store)
+        assert minter.id + "person/dauletov" not in found, found
+        premier = {r["e"].value for r in store.query(
+            "SELECT ?e ?g WHERE { GRAPH ?g { ?e a ng:Person } }", substitutions={"g": NamedNode(minter.article("premier"))})}
+        assert premier == {minter.id + "person/aset-dauletov"}
+        del store

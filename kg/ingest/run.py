@@ -206,7 +206,7 @@ class _Run:
                 self.ledger.touch(_named_in(self.store, graph))
         self.sink.write(graph, quads)
         iris = self.mapper.entity_iris(outcome)
-        self.index.add_graph(graph, uses_of(outcome.entities, iris))
+        self.index.add_graph(graph, uses_of(outcome.entities, iris, outcome.posts))
         self.ledger.touch(iris.values())
         if self.to_file:
             for q in quads:

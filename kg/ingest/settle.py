@@ -34,13 +34,13 @@ def reconcile(store: Store, index: NameIndex, minter: Minter, max_rounds: int = 
             uses = index.uses(graph)
             renames = {}
             for use in uses:
-                target = resolve_iri(index, minter, use.kind, use.local, use.keys, excluding=graph)
+                target = resolve_iri(index, minter, use.kind, use.local, use.keys, excluding=graph, roles=use.roles)
                 if target != use.iri:
                     renames[use.iri] = target
             if renames:
                 store.reopen_if_grown()  # rewriting reads each graph back: hand the caches back now and then
                 rewrite_graph(store, graph, renames, minter)
-                index.add_graph(graph, merge_uses([Use(renames.get(u.iri, u.iri), u.kind, u.local, u.keys)
+                index.add_graph(graph, merge_uses([Use(renames.get(u.iri, u.iri), u.kind, u.local, u.keys, u.roles)
                                                     for u in uses]))
                 touched |= set(renames) | set(renames.values())
                 changed = True
@@ -50,10 +50,10 @@ def reconcile(store: Store, index: NameIndex, minter: Minter, max_rounds: int = 
 
 
 _EVENT_REPORTS = """
-SELECT ?g ?e ?key ?kind ?date ?place ?actor ?document WHERE {
+SELECT ?g ?e ?key ?kind ?date ?place ?actor ?document ?quote WHERE {
   GRAPH ?g { ?e ng:localKey ?key ; a ?kind ; ng:status ng:Happened ; sem:hasActor ?actor .
              OPTIONAL { ?e sem:hasTimeStamp ?date } OPTIONAL { ?e sem:hasPlace ?place }
-             OPTIONAL { ?e ng:documentSigned ?document } }
+             OPTIONAL { ?e ng:documentSigned ?document } OPTIONAL { ?e ng:quote ?quote } }
   VALUES ?kind { ng:Meeting ng:PhoneCall ng:Visit ng:Appointment ng:Signing ng:Statement }
 }"""
 
@@ -67,9 +67,10 @@ def event_reports(store: Store, minter: Minter) -> list[EventReport]:
                                       "date": r["date"].value if r["date"] is not None else None,
                                       "place": r["place"].value if r["place"] is not None else None,
                                       "document": name_key(r["document"].value) if r["document"] is not None else None,
+                                      "quote": name_key(r["quote"].value) if r["quote"] is not None else None,
                                       "actors": set()})
         x["actors"].add(r["actor"].value)
-    return [EventReport(g, e, x["own"], x["kind"], x["date"], x["place"], frozenset(x["actors"]), x["document"])
+    return [EventReport(g, e, x["own"], x["kind"], x["date"], x["place"], frozenset(x["actors"]), x["document"], x["quote"])
             for (g, e), x in found.items()]
 
 

@@ -14,6 +14,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 from kg.read.articles import Article
 from kg.iris import Minter, is_alias
 from kg.resolve.gazetteer import link_place
+from kg.resolve.resolver import roles_by_entity
 from kg.model import ArticleExtraction, Entity, Event, Post, Span
 from kg.vocab import DCTERMS, FOAF, GEO, ITSRDF, NG, NIF, ORG, OWL, PROV, RDF, RDFS, SCHEMA, SEM, SKOS, XSD
 
@@ -26,7 +27,8 @@ ACTOR_PROPERTIES = {p: NG.term(p) for p in ("host", "guest", "participant", "spe
                                              "signatory", "visitor")}
 
 #: Given an entity of this article, the IRI it already has in the corpus (alias resolution), or None.
-Resolver = Callable[[Entity], "str | None"]
+#: (entity, its roles in the article as name keys) -> the IRI across the corpus, or None
+Resolver = Callable[[Entity, frozenset[str]], "str | None"]
 
 
 def _date(d) -> Literal:
@@ -47,8 +49,9 @@ class ArticleMapper:
 
     def entity_iris(self, extraction: ArticleExtraction) -> dict[str, str]:
         iris = {}
+        roles = roles_by_entity(extraction.posts)
         for e in extraction.entities:
-            iri = self.resolve(e) if self.resolve else None
+            iri = self.resolve(e, roles.get(e.key, frozenset())) if self.resolve else None
             iris[e.key] = iri or self.minter.entity(e.key)
         return iris
 

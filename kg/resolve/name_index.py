@@ -46,6 +46,10 @@ CREATE INDEX use_names_by_name ON use_names(name);   -- the spellings of a varia
 CREATE TABLE entity_names (name INTEGER NOT NULL, entity INTEGER NOT NULL, graphs INTEGER NOT NULL,
                            PRIMARY KEY (name, entity)) WITHOUT ROWID;
 CREATE INDEX entity_names_by_entity ON entity_names(entity, name);
+-- the roles an article graph says a person holds (name keys of the role labels: "president")
+CREATE TABLE roles (graph INTEGER NOT NULL, entity INTEGER NOT NULL, role TEXT NOT NULL,
+                    PRIMARY KEY (graph, entity, role)) WITHOUT ROWID;
+CREATE INDEX roles_by_entity ON roles(entity, role);
 """
 
 #: an (entity, name) pair some article graph other than ?excluded gives
@@ -61,6 +65,7 @@ class Use:
     kind: str
     local: str                       # the key extraction gave it in that article
     keys: frozenset[str] = frozenset()
+    roles: frozenset[str] = frozenset()   # a person's roles there, as name keys ("president")
 
 
 def surname_of(key: str) -> str | None:
@@ -104,6 +109,10 @@ class NameIndex(TemporaryDatabase):
             for r in store.query(q):
                 idx._add_use(idx._graph_id(r["g"].value), r["e"].value, KIND_OF[r["kind"].value],
                              r["local"].value, [name_key(r["name"].value)])
+            roles = """SELECT DISTINCT ?g ?e ?role WHERE { GRAPH ?g {
+                         ?m org:member ?e ; org:role ?r . ?r rdfs:label ?role . ?e a ng:Person } }"""
+            for r in store.query(roles):
+                idx._add_roles(idx._graph_id(r["g"].value), r["e"].value, [name_key(r["role"].value)])
         return idx
 
     # ------------------------------------------------------------------ writing
@@ -128,6 +137,7 @@ class NameIndex(TemporaryDatabase):
             g = self._graph_id(graph)
             for u in uses:
                 self._add_use(g, u.iri, u.kind, u.local, u.keys)
+                self._add_roles(g, u.iri, u.roles)
 
     def drop_graph(self, graph: str) -> None:
         row = self.db.execute("SELECT id FROM graphs WHERE iri = ?", (graph,)).fetchone()
@@ -135,6 +145,7 @@ class NameIndex(TemporaryDatabase):
             self.db.execute("UPDATE entity_names SET graphs = graphs - 1 WHERE (name, entity) IN "
                             "(SELECT name, entity FROM use_names WHERE graph = ?)", row)
             self.db.execute("DELETE FROM use_names WHERE graph = ?", row)
+            self.db.execute("DELETE FROM roles WHERE graph = ?", row)
             self.db.execute("DELETE FROM uses WHERE graph = ?", row)
 
     def _graph_id(self, graph: str) -> int:
@@ -159,6 +170,13 @@ class NameIndex(TemporaryDatabase):
                           (g, e, n)).rowcount:
                 db.execute("INSERT INTO entity_names(name, entity, graphs) VALUES (?, ?, 1) "
                            "ON CONFLICT DO UPDATE SET graphs = graphs + 1", (n, e))
+
+    def _add_roles(self, g: int, iri: str, roles: Iterable[str]) -> None:
+        if not roles:
+            return
+        e = self._id("entities", "iri", iri, kind="Person")
+        self.db.executemany("INSERT OR IGNORE INTO roles(graph, entity, role) VALUES (?, ?, ?)",
+                            [(g, e, r) for r in roles])
 
     # ------------------------------------------------------------------ reading
     def graphs(self, page: int = 500) -> Iterator[str]:
@@ -189,7 +207,18 @@ class NameIndex(TemporaryDatabase):
                 use = found[iri] = Use(iri, kind, local)
             if key is not None:
                 use.keys = use.keys | {key}
+        for iri, role in self.db.execute(
+                "SELECT e.iri, r.role FROM graphs g JOIN roles r ON r.graph = g.id JOIN entities e ON e.id = r.entity "
+                "WHERE g.iri = ?", (graph,)):
+            if iri in found:
+                found[iri].roles = found[iri].roles | {role}
         return list(found.values())
+
+    def roles_of(self, iri: str, excluding: str | None = None) -> set[str]:
+        """The roles the article graphs (but ``excluding``) say a person holds."""
+        return {r for (r,) in self.db.execute(
+            "SELECT DISTINCT r.role FROM entities e JOIN roles r ON r.entity = e.id WHERE e.iri = ? AND r.graph != ?",
+            (iri, self._excluded(excluding)))}
 
     def names(self, iri: str, excluding: str | None = None) -> set[str]:
         """The name keys the article graphs (but ``excluding``) give an entity."""

@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from pyoxigraph import Literal, NamedNode, Quad
 
 from kg.iris import Minter, is_alias
-from kg.model import Entity
+from kg.model import Entity, Post
 from kg.resolve.name_index import KIND_OF, NameIndex, Use, any_variant, full_variant
 from kg.names import name_key, variant_key
 from kg.vocab import FOAF, NG, ORG, OWL, RDF, RDFS, SCHEMA, SKOS
@@ -37,7 +37,7 @@ RESOLVED_KINDS = frozenset(KIND_OF.values())  # the kinds the name index holds
 
 
 def resolve_iri(index: NameIndex, minter: Minter, kind: str, local: str, keys: set[str] | frozenset[str],
-                excluding: str | None = None) -> str:
+                excluding: str | None = None, roles: frozenset[str] = frozenset()) -> str:
     """The IRI of an entity of one article, resolved against the other article graphs of the
     index (all but ``excluding``, the article's own graph if it is indexed)."""
     own = minter.entity(local)
@@ -48,6 +48,11 @@ def resolve_iri(index: NameIndex, minter: Minter, kind: str, local: str, keys: s
             found.discard(own)
             if len(found) == 1:
                 return next(iter(found))
+            # several people have the surname: the one who holds the post named with it here
+            # ("President Varisov", and only one Varisov is a president elsewhere)
+            holding = [f for f in sorted(found) if roles and index.roles_of(f, excluding) & roles]
+            if len(holding) == 1:
+                return holding[0]
             return own
         return minter.entity(spelling(index, local, keys, excluding))
     if kind == "Organization":
@@ -101,15 +106,26 @@ def spelling(index: NameIndex, local: str, keys: set[str] | frozenset[str], excl
 def resolver(index: NameIndex, minter: Minter):
     """The resolver mapping calls for each extracted entity (the article's own graph must have
     been dropped from the index)."""
-    def resolve(entity: Entity) -> str | None:
+    def resolve(entity: Entity, roles: frozenset[str] = frozenset()) -> str | None:
         if entity.kind not in RESOLVED_KINDS:
             return None
-        return resolve_iri(index, minter, entity.kind, entity.key, {name_key(n) for n in entity.names})
+        return resolve_iri(index, minter, entity.kind, entity.key, {name_key(n) for n in entity.names},
+                           roles=roles)
     return resolve
 
 
-def uses_of(entities: Iterable[Entity], iris: dict[str, str]) -> list[Use]:
-    """What an article's graph tells the index: each person's and organization's names."""
+def roles_by_entity(posts: Iterable[Post]) -> dict[str, frozenset[str]]:
+    """Each person's roles in one article, as name keys ("President of the Senate" -> "president of the senate")."""
+    out: dict[str, set[str]] = {}
+    for p in posts:
+        out.setdefault(p.person, set()).add(name_key(p.role))
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def uses_of(entities: Iterable[Entity], iris: dict[str, str], posts: Iterable[Post] = ()) -> list[Use]:
+    """What an article's graph tells the index: each person's and organization's names (and a
+    person's roles)."""
+    roles = roles_by_entity(posts)
     merged: dict[str, Use] = {}
     for e in entities:
         if e.kind not in RESOLVED_KINDS:
@@ -118,8 +134,9 @@ def uses_of(entities: Iterable[Entity], iris: dict[str, str]) -> list[Use]:
         iri = iris[e.key]
         if iri in merged:
             merged[iri].keys |= keys
+            merged[iri].roles |= roles.get(e.key, frozenset())
         else:
-            merged[iri] = Use(iri, e.kind, e.key, keys)
+            merged[iri] = Use(iri, e.kind, e.key, keys, roles.get(e.key, frozenset()))
     return list(merged.values())
 
 
@@ -128,6 +145,7 @@ def merge_uses(uses: list[Use]) -> list[Use]:
     for u in uses:
         if u.iri in merged:
             merged[u.iri].keys |= u.keys
+            merged[u.iri].roles |= u.roles
         else:
             merged[u.iri] = u
     return list(merged.values())
@@ -215,10 +233,17 @@ def uses_in_quads(quads: list[Quad]) -> list[Use]:
     for q in quads:
         if q.subject in kinds and q.predicate == NG.localKey:
             found.setdefault(q.subject.value, Use(q.subject.value, kinds[q.subject], q.object.value))
+    members = {q.subject: q.object for q in quads if q.predicate == ORG.member}
+    role_of = {q.subject: q.object for q in quads if q.predicate == ORG.role}
+    labels = {q.subject: q.object.value for q in quads if q.predicate == RDFS.label}
     for q in quads:
         if q.predicate == SKOS.altLabel and q.subject.value in found:
             u = found[q.subject.value]
             u.keys = u.keys | {name_key(q.object.value)}
+    for m, person in members.items():
+        u = found.get(person.value)
+        if u is not None and u.kind == "Person" and role_of.get(m) in labels:
+            u.roles = u.roles | {name_key(labels[role_of[m]])}
     return list(found.values())
 
 
