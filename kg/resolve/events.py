@@ -15,8 +15,9 @@ The rules, each a guard against merging two events:
 - dated reports: the same date; their actor sets share at least two actors (one, when either
   event has one actor) and at least half of their union (Jaccard >= 0.5);
 - the place: the same, or not given by one of them; a group never ends up with two places;
-- never two reports of one article (the article itself tells its events apart), nor two
-  signings of differently named documents, nor two statements quoting different words;
+- never two reports of one article (the article itself tells its events apart). Across articles,
+  two outlets quoting different words of one statement, or naming the documents of one signing
+  differently, are one event whose graphs keep each wording with its source;
 - an undated report (an undated article's event) joins only on strong evidence: a signing of the
   same named document by exactly the same parties (two or more), and only a group it alone could
   join. Two people meeting in one city is no such evidence: they meet there more than once;
@@ -40,7 +41,7 @@ class EventReport:
     place: str | None
     actors: frozenset[str]
     document: str | None = None    # a signing's document, as the text names it (a name key)
-    quote: str | None = None       # a statement's quoted words (a name key)
+    quote: str | None = None       # a statement's quoted words (a name key), kept for callers
 
 
 @dataclass
@@ -53,17 +54,12 @@ class _Group:
     def admits(self, r: EventReport) -> bool:
         if r.place is not None and self.places and r.place not in self.places:
             return False
-        return all(_overlap(r.actors, m.actors) and m.graph != r.graph and _agree(m, r) for m in self.members)
+        return all(_overlap(r.actors, m.actors) and m.graph != r.graph for m in self.members)
 
     def add(self, r: EventReport) -> None:
         self.members.append(r)
         if r.place is not None:
             self.places.add(r.place)
-
-
-def _agree(a: EventReport, b: EventReport) -> bool:
-    """Not two different documents signed, nor two different things said."""
-    return all(x is None or y is None or x == y for x, y in ((a.document, b.document), (a.quote, b.quote)))
 
 
 def _overlap(a: frozenset[str], b: frozenset[str]) -> bool:
