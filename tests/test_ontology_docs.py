@@ -1,5 +1,5 @@
 """Documentation generated from the ontology: `kg docs` writes the HTML reference and the class
-diagram, and the diagram the README shows is the one the ontology gives today."""
+diagram, and the diagram docs/ontology.md shows is the one the ontology gives today."""
 from __future__ import annotations
 
 import os
