@@ -50,6 +50,12 @@ GEO = Namespace("http://www.w3.org/2003/01/geo/wgs84_pos#")
 VOID = Namespace("http://rdfs.org/ns/void#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 
+#: The classes an entity of each kind is typed with: Newsgraph's own first, then the W3C/FOAF/
+#: schema.org class it is also typed with, so plain queries find it without reasoning.
+ENTITY_TYPES: dict[str, tuple[NamedNode, ...]] = {
+    "Person": (NG.Person, FOAF.Person), "Organization": (NG.Organization, ORG.Organization),
+    "Place": (NG.Place, SCHEMA.Place)}
+
 #: Prefixes offered to query authors (the CLI, the server and canned queries all use these).
 PREFIXES: dict[str, str] = {
     "ng": str(NG), "rdf": str(RDF), "rdfs": str(RDFS), "owl": str(OWL), "xsd": str(XSD),

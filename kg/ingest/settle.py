@@ -12,7 +12,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from kg.iris import Minter
 from kg.names import name_key, variant_key
-from kg.vocab import NG, RDFS
+from kg.vocab import ENTITY_TYPES, NG, RDFS
 from kg.resolve import events, kinds
 from kg.resolve.kinds import Correction, KindReport
 from kg.resolve.events import EventReport
@@ -94,7 +94,7 @@ SELECT ?g ?e ?key ?kind ?name ?use WHERE {
                         { ?x sem:hasActor ?e BIND("actor" AS ?use) } UNION
                         { ?x org:member ?e BIND("member" AS ?use) } } }
 }"""
-_KIND_OF = {NG.Person.value: "Person", NG.Organization.value: "Organization", NG.Place.value: "Place"}
+_KIND_OF = {types[0].value: kind for kind, types in ENTITY_TYPES.items()}
 
 
 def kind_reports(store: Store) -> list[KindReport]:

@@ -16,12 +16,11 @@ from kg.iris import Minter, is_alias
 from kg.resolve.gazetteer import link_place
 from kg.resolve.resolver import roles_by_entity
 from kg.model import ArticleExtraction, Entity, Event, Post, Span
-from kg.vocab import DCTERMS, FOAF, GEO, ITSRDF, NG, NIF, ORG, OWL, PROV, RDF, RDFS, SCHEMA, SEM, SKOS, XSD
+from kg.vocab import DCTERMS, ENTITY_TYPES, GEO, ITSRDF, NG, NIF, ORG, OWL, PROV, RDF, RDFS, SCHEMA, SEM, SKOS, XSD
 
-ENTITY_CLASSES = {"Person": NG.Person, "Organization": NG.Organization, "Place": NG.Place}
-#: The W3C/FOAF/schema.org classes each entity is also typed with, so plain queries find it
-#: without reasoning (``?x a foaf:Person``).
-ENTITY_SUPERCLASSES = {"Person": (FOAF.Person,), "Organization": (ORG.Organization,), "Place": (SCHEMA.Place,)}
+ENTITY_CLASSES = {kind: types[0] for kind, types in ENTITY_TYPES.items()}
+#: The W3C/FOAF/schema.org classes each entity is also typed with (``?x a foaf:Person``).
+ENTITY_SUPERCLASSES = {kind: types[1:] for kind, types in ENTITY_TYPES.items()}
 EVENT_CLASSES = {k: NG.term(k) for k in ("Meeting", "PhoneCall", "Visit", "Appointment", "Signing", "Statement")}
 ACTOR_PROPERTIES = {p: NG.term(p) for p in ("host", "guest", "participant", "speaker", "appointee",
                                              "signatory", "visitor")}

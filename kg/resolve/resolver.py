@@ -31,7 +31,7 @@ from kg.iris import Minter, is_alias
 from kg.model import Entity, Post
 from kg.resolve.name_index import KIND_OF, NameIndex, Use, any_variant, full_variant
 from kg.names import name_key, variant_key
-from kg.vocab import FOAF, NG, ORG, OWL, RDF, RDFS, SCHEMA, SKOS
+from kg.vocab import ENTITY_TYPES, NG, ORG, OWL, RDF, RDFS, SKOS
 
 RESOLVED_KINDS = frozenset(KIND_OF.values())  # the kinds the name index holds
 
@@ -197,16 +197,11 @@ def _with_aliases(quads: list[Quad], minter: Minter) -> list[Quad]:
     return minted + aliases
 
 
-#: the classes an entity of each kind is typed with (kg.mapping.quads types them so)
-KIND_CLASSES = {"Person": (NG.Person, FOAF.Person), "Organization": (NG.Organization, ORG.Organization),
-                "Place": (NG.Place, SCHEMA.Place)}
-
-
 def retype_quads(quads: list[Quad], fixes: Iterable) -> list[Quad]:
     """Give each corrected entity (``fixes``: :class:`kg.resolve.kinds.Correction`) the classes and
     the key of its corpus kind; its former key is kept (``ng:formerKey``) so its old IRI answers."""
     fix = {NamedNode(c.iri): c for c in fixes}
-    old_classes = {c for classes in KIND_CLASSES.values() for c in classes}
+    old_classes = {c for classes in ENTITY_TYPES.values() for c in classes}
     out = []
     for q in quads:
         c = fix.get(q.subject)
@@ -221,7 +216,7 @@ def retype_quads(quads: list[Quad], fixes: Iterable) -> list[Quad]:
             out.append(q)
     for node, c in fix.items():
         g = next(q.graph_name for q in quads)
-        out += [Quad(node, RDF.type, cls, g) for cls in KIND_CLASSES[c.kind]]
+        out += [Quad(node, RDF.type, cls, g) for cls in ENTITY_TYPES[c.kind]]
     return out
 
 
