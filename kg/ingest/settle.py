@@ -50,10 +50,10 @@ def reconcile(store: Store, index: NameIndex, minter: Minter, max_rounds: int = 
 
 
 _EVENT_REPORTS = """
-SELECT ?g ?e ?key ?kind ?date ?place ?actor ?document ?quote WHERE {
+SELECT ?g ?e ?key ?kind ?date ?place ?actor ?document WHERE {
   GRAPH ?g { ?e ng:localKey ?key ; a ?kind ; ng:status ng:Happened ; sem:hasActor ?actor .
              OPTIONAL { ?e sem:hasTimeStamp ?date } OPTIONAL { ?e sem:hasPlace ?place }
-             OPTIONAL { ?e ng:documentSigned ?document } OPTIONAL { ?e ng:quote ?quote } }
+             OPTIONAL { ?e ng:documentSigned ?document } }
   VALUES ?kind { ng:Meeting ng:PhoneCall ng:Visit ng:Appointment ng:Signing ng:Statement }
 }"""
 
@@ -67,10 +67,9 @@ def event_reports(store: Store, minter: Minter) -> list[EventReport]:
                                       "date": r["date"].value if r["date"] is not None else None,
                                       "place": r["place"].value if r["place"] is not None else None,
                                       "document": name_key(r["document"].value) if r["document"] is not None else None,
-                                      "quote": name_key(r["quote"].value) if r["quote"] is not None else None,
                                       "actors": set()})
         x["actors"].add(r["actor"].value)
-    return [EventReport(g, e, x["own"], x["kind"], x["date"], x["place"], frozenset(x["actors"]), x["document"], x["quote"])
+    return [EventReport(g, e, x["own"], x["kind"], x["date"], x["place"], frozenset(x["actors"]), x["document"])
             for (g, e), x in found.items()]
 
 

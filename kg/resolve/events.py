@@ -41,7 +41,6 @@ class EventReport:
     place: str | None
     actors: frozenset[str]
     document: str | None = None    # a signing's document, as the text names it (a name key)
-    quote: str | None = None       # a statement's quoted words (a name key), kept for callers
 
 
 @dataclass
